@@ -1,0 +1,9 @@
+from __future__ import annotations
+
+from django.apps import AppConfig
+
+
+class CommunityConfig(AppConfig):
+    name = "mend.community"
+    label = "community"
+    verbose_name = "Community"

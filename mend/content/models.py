@@ -1,0 +1,188 @@
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.paginator import Page as PaginatorPage
+from django.core.paginator import Paginator
+from django.db import models
+from django.db.models import Count, Q, QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
+from modelcluster.contrib.taggit import ClusterTaggableManager
+from modelcluster.fields import ParentalKey
+from taggit.models import Tag, TaggedItemBase
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from wagtail.fields import StreamField
+from wagtail.models import Page
+from wagtail.search import index
+
+from mend.content import linkcheck
+from mend.content.blocks import BodyBlock
+from mend.content.video import Video, VideoAddressError, parse_video_url
+from mend.core.pagecache import CACHE_HEADER
+
+ARTICLES_PER_PAGE = 10
+RELATED_COUNT = 3
+
+
+class CachedPageMixin:
+    """Anonymous readers get this page from the page cache (mend.core.pagecache)."""
+
+    def serve(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        response: HttpResponse = super().serve(request, *args, **kwargs)  # type: ignore[misc]
+        if request.method == "GET" and not request.user.is_authenticated:
+            response[CACHE_HEADER] = "store"
+        return response
+
+
+def live_articles() -> QuerySet[ArticlePage]:
+    return ArticlePage.objects.live().public().select_related("author").order_by("-date", "-pk")
+
+
+class HomePage(CachedPageMixin, Page):  # type: ignore[misc]
+    intro = models.TextField(blank=True)
+
+    content_panels = [*Page.content_panels, FieldPanel("intro")]
+    parent_page_types = ["wagtailcore.Page"]
+    subpage_types = ["content.ArticleIndexPage"]
+    max_count = 1
+
+    def get_context(self, request: HttpRequest, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context(request, *args, **kwargs)
+        context["latest"] = live_articles()[:6]
+        return context
+
+
+class ArticleIndexPage(CachedPageMixin, Page):  # type: ignore[misc]
+    intro = models.TextField(blank=True)
+
+    content_panels = [*Page.content_panels, FieldPanel("intro")]
+    parent_page_types = ["content.HomePage"]
+    subpage_types = ["content.ArticlePage"]
+
+    def get_context(self, request: HttpRequest, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context(request, *args, **kwargs)
+        articles = live_articles().descendant_of(self)
+        tag = None
+        tag_slug = request.GET.get("tag", "")
+        if tag_slug:
+            tag = Tag.objects.filter(slug=tag_slug).first()
+            articles = articles.filter(tags=tag) if tag else articles.none()
+        context.update(
+            articles=paginate(articles, request.GET.get("page")),
+            tag=tag,
+            tag_slug=tag_slug,
+            pager_query=urlencode({"tag": tag_slug}) if tag_slug else "",
+        )
+        return context
+
+
+def paginate(items: QuerySet[Any], number: str | None) -> PaginatorPage:
+    """One page of items; a missing, malformed or out-of-range number gives the nearest page."""
+    return Paginator(items, ARTICLES_PER_PAGE).get_page(number)
+
+
+class ArticlePageTag(TaggedItemBase):
+    content_object = ParentalKey(
+        "content.ArticlePage", related_name="tagged_items", on_delete=models.CASCADE
+    )
+
+
+def validate_video_url(value: str) -> None:
+    try:
+        parse_video_url(value)
+    except VideoAddressError as error:
+        raise ValidationError(str(error)) from None
+
+
+class ArticlePage(CachedPageMixin, Page):  # type: ignore[misc]
+    standfirst = models.TextField(
+        max_length=400, help_text="One or two sentences under the title.",
+        validators=[linkcheck.check_text],
+    )
+    date = models.DateField("publish date", default=timezone.localdate)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    video_url = models.URLField(
+        "video address", blank=True, validators=[validate_video_url],
+        help_text="A YouTube or Vimeo address. Readers load the player only when they press play.",
+    )
+    video_file = models.ForeignKey(
+        "wagtaildocs.Document", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        help_text="Or an uploaded video file (MP4 or WebM).",
+    )
+    video_captions = models.ForeignKey(
+        "wagtaildocs.Document", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        help_text="Captions for the uploaded video (a WebVTT .vtt file).",
+    )
+    video_poster = models.ForeignKey(
+        "wagtailimages.Image", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        help_text="The picture shown before the video plays.",
+    )
+    video_title = models.CharField(max_length=200, blank=True, help_text="What the video shows.")
+    body = StreamField(BodyBlock())
+    tags = ClusterTaggableManager(through=ArticlePageTag, blank=True)
+
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("standfirst"),
+        FieldPanel("date"),
+        FieldPanel("author"),
+        MultiFieldPanel(
+            [
+                FieldPanel("video_url"),
+                FieldPanel("video_file"),
+                FieldPanel("video_captions"),
+                FieldPanel("video_poster"),
+                FieldPanel("video_title"),
+            ],
+            heading="Lead video",
+        ),
+        FieldPanel("body"),
+        FieldPanel("tags"),
+    ]
+    search_fields = [
+        *Page.search_fields,
+        index.SearchField("standfirst", boost=2),
+        index.SearchField("body"),
+        index.RelatedFields("tags", [index.SearchField("name", boost=3)]),
+        index.FilterField("date"),
+    ]
+    parent_page_types = ["content.ArticleIndexPage"]
+    subpage_types: list[str] = []
+
+    class Meta:
+        verbose_name = "article"
+
+    def clean(self) -> None:
+        super().clean()
+        if self.video_captions_id and not self.video_file_id:
+            raise ValidationError({"video_captions": "Captions need an uploaded video file."})
+        if self.video_url and self.video_file_id:
+            raise ValidationError({"video_url": "Use either a video address or a file, not both."})
+
+    @property
+    def video(self) -> Video | None:
+        try:
+            return parse_video_url(self.video_url) if self.video_url else None
+        except VideoAddressError:
+            return None
+
+    def related_articles(self) -> list[ArticlePage]:
+        """Other live articles, most tags in common first, then the newest."""
+        tag_ids = list(self.tags.values_list("pk", flat=True))
+        candidates = live_articles().exclude(pk=self.pk)
+        if tag_ids:
+            candidates = candidates.annotate(
+                shared=Count("tagged_items", filter=Q(tagged_items__tag_id__in=tag_ids))
+            ).order_by("-shared", "-date", "-pk")
+        return list(candidates[:RELATED_COUNT])
+
+    def get_context(self, request: HttpRequest, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context(request, *args, **kwargs)
+        context["related"] = self.related_articles()
+        return context

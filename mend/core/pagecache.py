@@ -1,0 +1,189 @@
+"""The anonymous page cache, in front of Django.
+
+Readers who are not signed in and carry no pending message get a page that
+was rendered once and kept in the shared cache. What differs per reader is
+filled in on the way out: the CSRF token of each form and the signed moment
+the form was shown. Templates mark that spot with ``{% form_tokens %}``.
+
+Only responses a view marks with the ``CACHE_HEADER`` are stored, and only if
+they set no cookie, so nobody's session, messages or form errors are ever
+kept. Any publish, unpublish, move or approved comment bumps one generation
+counter, which retires every stored page at once, in every process.
+"""
+
+from __future__ import annotations
+
+import gzip
+import secrets
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.core.cache import cache
+from django.middleware.csrf import _mask_cipher_secret  # stable since Django 4.1
+from django.utils.html import escape
+
+from mend.core import formstamp
+
+CACHE_HEADER = "X-Mend-Page-Cache"
+ENVIRON_FLAG = "mend.page_cache"
+MARKER = "<!--mend:form-tokens-->"
+_GENERATION_KEY = "pagecache:generation"
+_CSRF_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")
+_CSRF_SECRET_LENGTH = 32
+# Headers the stored copy must not repeat: they are per response.
+_PER_RESPONSE = {"set-cookie", "content-length", "content-encoding", "vary", CACHE_HEADER.lower()}
+
+StartResponse = Callable[..., Any]
+WSGIApp = Callable[[dict[str, Any], StartResponse], Iterable[bytes]]
+
+
+@dataclass(frozen=True)
+class Entry:
+    generation: str
+    status: str
+    headers: tuple[tuple[str, str], ...]
+    parts: tuple[bytes, ...]  # the body split at each marker
+
+
+def purge_all() -> None:
+    """Retire every stored page (publish, unpublish, approved comment…)."""
+    cache.set(_GENERATION_KEY, secrets.token_hex(8), timeout=None)
+
+
+def _generation() -> str:
+    generation = cache.get(_GENERATION_KEY)
+    if generation is None:
+        generation = secrets.token_hex(8)
+        cache.add(_GENERATION_KEY, generation, timeout=None)
+        generation = cache.get(_GENERATION_KEY, generation)
+    return str(generation)
+
+
+def _is_candidate(environ: dict[str, Any]) -> bool:
+    if environ.get("REQUEST_METHOD") != "GET" or environ.get("QUERY_STRING"):
+        return False
+    if "HTTP_HX_REQUEST" in environ or "HTTP_AUTHORIZATION" in environ:
+        return False
+    path = environ.get("PATH_INFO", "")
+    if path.startswith((settings.STATIC_URL, settings.MEDIA_URL, "/admin/")):
+        return False
+    cookies = environ.get("HTTP_COOKIE", "")
+    return settings.SESSION_COOKIE_NAME + "=" not in cookies and "messages=" not in cookies
+
+
+def _entry_key(environ: dict[str, Any]) -> str:
+    return f"pagecache:{environ.get('HTTP_HOST', '')}{environ.get('PATH_INFO', '')}"
+
+
+def _csrf_secret(environ: dict[str, Any]) -> tuple[str, bool]:
+    """The reader's CSRF secret from their cookie, or a new one (True: set the cookie)."""
+    name = settings.CSRF_COOKIE_NAME + "="
+    for part in environ.get("HTTP_COOKIE", "").split(";"):
+        part = part.strip()
+        if part.startswith(name):
+            value = part[len(name) :]
+            if len(value) == _CSRF_SECRET_LENGTH and set(value) <= _CSRF_CHARS:
+                return value, False
+    alphabet = "".join(sorted(_CSRF_CHARS))
+    return "".join(secrets.choice(alphabet) for _ in range(_CSRF_SECRET_LENGTH)), True
+
+
+def _csrf_cookie(secret: str) -> str:
+    parts = [f"{settings.CSRF_COOKIE_NAME}={secret}", f"Max-Age={settings.CSRF_COOKIE_AGE}"]
+    parts.append(f"Path={settings.CSRF_COOKIE_PATH}")
+    if settings.CSRF_COOKIE_DOMAIN:
+        parts.append(f"Domain={settings.CSRF_COOKIE_DOMAIN}")
+    if settings.CSRF_COOKIE_SECURE:
+        parts.append("Secure")
+    if settings.CSRF_COOKIE_HTTPONLY:
+        parts.append("HttpOnly")
+    if settings.CSRF_COOKIE_SAMESITE:
+        parts.append(f"SameSite={settings.CSRF_COOKIE_SAMESITE}")
+    return "; ".join(parts)
+
+
+def form_tokens_html(masked_csrf: str, stamp: str) -> str:
+    return (
+        f'<input type="hidden" name="csrfmiddlewaretoken" value="{escape(masked_csrf)}">'
+        f'<input type="hidden" name="{formstamp.FIELD_NAME}" value="{escape(stamp)}">'
+    )
+
+
+def _serve(entry: Entry, environ: dict[str, Any], start_response: StartResponse) -> list[bytes]:
+    headers = [*entry.headers, ("Vary", "Cookie")]
+    body = entry.parts[0]
+    if len(entry.parts) > 1:
+        secret, new_cookie = _csrf_secret(environ)
+        if new_cookie:
+            headers.append(("Set-Cookie", _csrf_cookie(secret)))
+        stamp = formstamp.issue()
+        filled = [entry.parts[0]]
+        for part in entry.parts[1:]:
+            tokens = form_tokens_html(_mask_cipher_secret(secret), stamp)
+            filled += [tokens.encode(), part]
+        body = b"".join(filled)
+    if "gzip" in environ.get("HTTP_ACCEPT_ENCODING", "") and len(body) > 200:
+        body = gzip.compress(body, compresslevel=5, mtime=0)
+        headers.append(("Content-Encoding", "gzip"))
+        headers.append(("Vary", "Accept-Encoding"))
+    headers.append(("Content-Length", str(len(body))))
+    start_response(entry.status, headers)
+    return [body]
+
+
+class PageCacheApp:
+    """WSGI wrapper: serve stored pages, store the ones Django marks as cacheable."""
+
+    def __init__(self, app: WSGIApp) -> None:
+        self.app = app
+
+    def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
+        if not _is_candidate(environ):
+            return self.app(environ, start_response)
+        key = _entry_key(environ)
+        found = cache.get_many([_GENERATION_KEY, key])
+        entry = found.get(key)
+        if isinstance(entry, Entry) and entry.generation == found.get(_GENERATION_KEY):
+            return _serve(entry, environ, start_response)
+        return self._render(environ, start_response, key)
+
+    def _render(
+        self, environ: dict[str, Any], start_response: StartResponse, key: str
+    ) -> Iterable[bytes]:
+        generation = _generation()  # read before rendering: a purge meanwhile wins
+        environ[ENVIRON_FLAG] = True
+        accept_encoding = environ.pop("HTTP_ACCEPT_ENCODING", None)
+        captured: dict[str, Any] = {}
+
+        def capture(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Any:
+            captured.update(status=status, headers=headers)
+            return lambda data: None
+
+        result = self.app(environ, capture)
+        if accept_encoding is not None:
+            environ["HTTP_ACCEPT_ENCODING"] = accept_encoding
+        status, headers = captured["status"], captured["headers"]
+        content_type = next((v for n, v in headers if n.lower() == "content-type"), "")
+        if not content_type.startswith("text/html"):
+            start_response(status, headers)
+            return result
+        try:
+            body = b"".join(result)
+        finally:
+            if hasattr(result, "close"):
+                result.close()
+        names = {name.lower() for name, _ in headers}
+        entry = Entry(
+            generation=generation,
+            status=status,
+            headers=tuple((n, v) for n, v in headers if n.lower() not in _PER_RESPONSE),
+            parts=tuple(body.split(MARKER.encode())),
+        )
+        if status.startswith("200") and CACHE_HEADER.lower() in names and "set-cookie" not in names:
+            cache.set(key, entry, timeout=settings.MEND_PAGE_CACHE_SECONDS)
+        cookies = tuple((n, v) for n, v in headers if n.lower() == "set-cookie")
+        return _serve(
+            Entry(generation, status, entry.headers + cookies, entry.parts), environ, start_response
+        )

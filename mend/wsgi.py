@@ -1,0 +1,13 @@
+"""WSGI entry point: Django behind the anonymous page cache."""
+
+from __future__ import annotations
+
+import os
+
+from django.core.wsgi import get_wsgi_application
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mend.settings")
+
+from mend.core.pagecache import PageCacheApp  # noqa: E402  (needs settings first)
+
+application = PageCacheApp(get_wsgi_application())

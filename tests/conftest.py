@@ -1,0 +1,120 @@
+from __future__ import annotations
+
+import datetime as dt
+import os
+import shutil
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.contrib.auth.models import Group
+from django.core.cache import cache
+from wagtail.models import Page, Site
+
+from mend.accounts.models import User
+from mend.content.models import ArticleIndexPage, ArticlePage, HomePage
+from mend.core import roles
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache() -> None:
+    cache.clear()
+
+
+@pytest.fixture
+def make_user(db: None) -> Callable[..., User]:
+    def make(email: str, *, role: str | None = None, **extra: Any) -> User:
+        user = User.objects.create_user(email=email, password="correct horse battery", **extra)
+        if role:
+            user.groups.add(Group.objects.get(name=role))
+        return user
+
+    return make
+
+
+@pytest.fixture
+def editor(make_user: Callable[..., User]) -> User:
+    return make_user("editor@clinic.example", role=roles.EDITOR, display_name="Dr. Ada Reyes, DPT")
+
+
+@pytest.fixture
+def patient(make_user: Callable[..., User]) -> User:
+    return make_user("patient@mail.example", role=roles.PATIENT)
+
+
+@pytest.fixture
+def stranger(make_user: Callable[..., User]) -> User:
+    return make_user("stranger@mail.example", role=roles.PATIENT)
+
+
+@pytest.fixture
+def home(db: None) -> HomePage:
+    Page.objects.filter(depth=2).delete()  # Wagtail's welcome page
+    root = Page.get_first_root_node()
+    home = root.add_child(instance=HomePage(title="Mend", slug="home"))
+    Site.objects.create(hostname="localhost", root_page=home, port=80, is_default_site=True)
+    return home
+
+
+@pytest.fixture
+def article_index(home: HomePage) -> ArticleIndexPage:
+    return home.add_child(instance=ArticleIndexPage(title="Articles", slug="articles"))
+
+
+@pytest.fixture
+def make_article(article_index: ArticleIndexPage) -> Callable[..., ArticlePage]:
+    def make(
+        title: str, *, tags: tuple[str, ...] = (), live: bool = True, **fields: Any
+    ) -> ArticlePage:
+        fields.setdefault("standfirst", f"What to know about {title.lower()}.")
+        fields.setdefault("date", dt.date(2026, 11, 1))
+        fields.setdefault("body", [("paragraph", "<p>Move a little every day.</p>")])
+        article = ArticlePage(title=title, live=live, **fields)
+        article_index.add_child(instance=article)
+        if tags:
+            article.tags.add(*tags)
+        revision = article.save_revision()
+        if live:
+            revision.publish()
+        article.refresh_from_db()
+        return article
+
+    return make
+
+
+@pytest.fixture
+def article(make_article: Callable[..., ArticlePage], editor: User) -> ArticlePage:
+    return make_article(
+        "Achilles pain when running",
+        tags=("achilles", "running"),
+        author=editor,
+        slug="achilles-pain-running",
+    )
+
+
+# Browser tests: Debian's Chromium, never a downloaded browser.
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if shutil.which(CHROMIUM) or os.path.exists(CHROMIUM):
+        return
+    if os.environ.get("CI"):
+        raise pytest.UsageError(f"CI needs Chromium at {CHROMIUM}: apt-get install chromium")
+    skip = pytest.mark.skip(reason=f"no Chromium at {CHROMIUM} (apt-get install chromium)")
+    for item in items:
+        if "browser" in item.keywords:
+            item.add_marker(skip)
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[str, Any]:
+    return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_FLAGS}

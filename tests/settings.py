@@ -1,0 +1,27 @@
+"""Test settings: Mend's settings with fast, isolated parts for tests.
+
+Environment defaults are set before mend.settings reads them; the rest is
+overridden below. Nothing here is imported by the running site.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+
+os.environ.setdefault("MEND_SECRET_KEY", "test-only-secret-key-not-for-use-anywhere-else-0123")
+os.environ.setdefault("EMAIL_URL", "memory:")
+os.environ.setdefault("MEND_VAR_DIR", tempfile.mkdtemp(prefix="mend-test-"))
+
+from mend.settings import *  # noqa: E402,F403
+
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+WHITENOISE_USE_FINDERS = True
+os.makedirs(STATIC_ROOT, exist_ok=True)
+MEND_FORM_MIN_SECONDS = 3
