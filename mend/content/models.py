@@ -174,7 +174,7 @@ class ArticlePage(CachedPageMixin, Page):  # type: ignore[misc]
 
     def related_articles(self) -> list[ArticlePage]:
         """Other live articles, most tags in common first, then the newest."""
-        tag_ids = list(self.tags.values_list("pk", flat=True))
+        tag_ids = [tag.pk for tag in self.tags.all()]
         candidates = live_articles().exclude(pk=self.pk)
         if tag_ids:
             candidates = candidates.annotate(

@@ -1,0 +1,86 @@
+"""The `mend` command.
+
+    mend demo     migrate SQLite, load the demo content, then serve (web + worker)
+    mend serve    the web server and the task worker on MEND_BIND (127.0.0.1:8000)
+    mend worker   the task worker alone
+    mend <other>  any Django management command (migrate, createsuperuser…)
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+from collections.abc import Sequence
+
+DEMO_DEFAULTS = {"MEND_DEBUG": "true", "EMAIL_URL": "console:"}
+
+
+def _manage(*args: str) -> None:
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["mend", *args])
+
+
+def _workers() -> int:
+    return int(os.environ.get("MEND_WEB_WORKERS", str(max(2, (os.cpu_count() or 1)))))
+
+
+def serve() -> int:
+    bind = os.environ.get("MEND_BIND", "127.0.0.1:8000")
+    web = [
+        sys.executable, "-m", "gunicorn", "mend.wsgi:application",
+        "--bind", bind, "--workers", str(_workers()),
+        "--worker-class", "gthread", "--threads", os.environ.get("MEND_WEB_THREADS", "4"),
+        "--access-logfile", "-" if os.environ.get("MEND_ACCESS_LOG") else "/dev/null",
+    ]  # fmt: skip
+    worker = [sys.executable, "-m", "mend", "worker"]
+    processes = [subprocess.Popen(web), subprocess.Popen(worker)]
+    print(f"Mend is serving on http://{bind}/ with a task worker. Stop with Ctrl-C.", flush=True)
+    try:
+        while all(process.poll() is None for process in processes):
+            try:
+                processes[0].wait(timeout=1)
+            except subprocess.TimeoutExpired:
+                continue
+    except KeyboardInterrupt:
+        pass
+    finally:
+        for process in processes:
+            if process.poll() is None:
+                process.send_signal(signal.SIGTERM)
+        for process in processes:
+            process.wait(timeout=30)
+    return max((process.returncode or 0) for process in processes)
+
+
+def demo() -> int:
+    for name, value in DEMO_DEFAULTS.items():
+        os.environ.setdefault(name, value)
+    _manage("migrate", "--no-input", "--verbosity", "0")
+    _manage("collectstatic", "--no-input", "--verbosity", "0")
+    _manage("load_demo")
+    return serve()
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mend.settings")
+    args = list(sys.argv[1:] if argv is None else argv)
+    command = args[0] if args else "help"
+    if command == "demo":
+        return demo()
+    if command == "serve":
+        return serve()
+    if command == "worker":
+        _manage("db_worker", *args[1:])
+        return 0
+    if command in {"help", "-h", "--help"}:
+        print(__doc__)
+        return 0
+    _manage(*args)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,139 @@
+"""The anonymous page cache, driven through the real WSGI application."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from typing import Any
+from wsgiref.util import setup_testing_defaults
+
+import pytest
+from django.core.wsgi import get_wsgi_application
+
+from mend.content.models import ArticlePage
+from mend.core import formstamp
+from mend.core.pagecache import CACHE_HEADER, PageCacheApp
+
+TOKEN = re.compile(rb'name="csrfmiddlewaretoken" value="([^"]+)"')
+
+
+class Recorder:
+    def __init__(self, app: Any) -> None:
+        self.app = app
+        self.calls = 0
+
+    def __call__(self, environ: dict[str, Any], start_response: Any) -> Iterable[bytes]:
+        self.calls += 1
+        return self.app(environ, start_response)
+
+
+@pytest.fixture
+def django_app() -> Recorder:
+    return Recorder(get_wsgi_application())
+
+
+@pytest.fixture
+def app(django_app: Recorder) -> PageCacheApp:
+    return PageCacheApp(django_app)
+
+
+def get(app: PageCacheApp, path: str, **environ: str) -> tuple[str, dict[str, list[str]], bytes]:
+    env: dict[str, Any] = {"PATH_INFO": path, "HTTP_HOST": "testserver", **environ}
+    setup_testing_defaults(env)
+    seen: dict[str, Any] = {}
+
+    def start_response(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> None:
+        seen["status"] = status
+        seen["headers"] = headers
+
+    body = b"".join(app(env, start_response))
+    headers: dict[str, list[str]] = {}
+    for name, value in seen["headers"]:
+        headers.setdefault(name.lower(), []).append(value)
+    return seen["status"], headers, body
+
+
+def test_second_anonymous_read_comes_from_the_cache(
+    app: PageCacheApp, django_app: Recorder, article: ArticlePage
+) -> None:
+    first = get(app, article.url)
+    second = get(app, article.url)
+
+    assert first[0] == second[0] == "200 OK"
+    assert django_app.calls == 1
+    assert b"Achilles pain when running" in second[2]
+    assert CACHE_HEADER.lower() not in second[1]
+    assert second[1]["x-frame-options"] == ["DENY"]  # Django's headers are kept
+
+
+def test_each_reader_gets_their_own_form_tokens(app: PageCacheApp, article: ArticlePage) -> None:
+    get(app, article.url)
+    _, headers_a, body_a = get(app, article.url)
+    _, headers_b, body_b = get(app, article.url, HTTP_COOKIE="csrftoken=" + "a" * 32)
+
+    assert TOKEN.search(body_a) and TOKEN.search(body_b)
+    assert TOKEN.search(body_a).group(1) != TOKEN.search(body_b).group(1)
+    assert any(c.startswith("csrftoken=") for c in headers_a["set-cookie"])
+    assert "set-cookie" not in headers_b  # the reader's own cookie is kept
+    assert b"<!--mend:form-tokens-->" not in body_a
+    stamp = re.search(rb'name="shown_at" value="([^"]+)"', body_a).group(1).decode()
+    assert formstamp.age_seconds(stamp, now=__import__("time").time(), max_age=60) is not None
+
+
+def test_signed_in_readers_are_never_served_or_stored(
+    app: PageCacheApp, django_app: Recorder, article: ArticlePage
+) -> None:
+    get(app, article.url, HTTP_COOKIE="sessionid=abc")
+    get(app, article.url, HTTP_COOKIE="sessionid=abc")
+    assert django_app.calls == 2
+    get(app, article.url)
+    get(app, article.url)
+    assert django_app.calls == 3
+
+
+def test_pending_messages_and_query_strings_bypass_the_cache(
+    app: PageCacheApp, django_app: Recorder, article: ArticlePage
+) -> None:
+    get(app, article.url)
+    get(app, article.url, HTTP_COOKIE="messages=xyz")
+    get(app, article.url, QUERY_STRING="page=2")
+    get(app, article.url, HTTP_HX_REQUEST="true")
+    assert django_app.calls == 4
+
+
+def test_publishing_a_change_retires_the_cached_page(
+    app: PageCacheApp, django_app: Recorder, article: ArticlePage
+) -> None:
+    get(app, article.url)
+    article.title = "Achilles pain, revised"
+    article.save_revision().publish()
+
+    _, _, body = get(app, article.url)
+
+    assert django_app.calls == 2
+    assert b"Achilles pain, revised" in body
+
+
+def test_unpublishing_retires_the_cached_page(app: PageCacheApp, article: ArticlePage) -> None:
+    get(app, article.url)
+    article.unpublish()
+
+    status, _, _ = get(app, article.url)
+
+    assert status.startswith("404")
+
+
+def test_not_found_pages_are_not_stored(app: PageCacheApp, django_app: Recorder, home) -> None:
+    get(app, "/articles/nope/")
+    get(app, "/articles/nope/")
+    assert django_app.calls == 2
+
+
+def test_gzip_for_readers_who_accept_it(app: PageCacheApp, article: ArticlePage) -> None:
+    import gzip
+
+    get(app, article.url)
+    _, headers, body = get(app, article.url, HTTP_ACCEPT_ENCODING="gzip, br")
+
+    assert headers["content-encoding"] == ["gzip"]
+    assert b"Achilles pain when running" in gzip.decompress(body)
