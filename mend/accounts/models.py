@@ -10,9 +10,10 @@ class EmailUserManager(UserManager["User"]):
     """People sign in with their email address; there is no username."""
 
     def _create_user(self, email: str, password: str | None, **extra: Any) -> User:  # type: ignore[override]
+        email = self.normalize_email((email or "").strip())
         if not email:
             raise ValueError("An email address is required.")
-        user = self.model(email=self.normalize_email(email), **extra)
+        user = self.model(email=email, **extra)
         user.set_password(password)
         user.save(using=self._db)
         return user
