@@ -15,7 +15,7 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
-VAR_DIR = Path(os.environ.get("MEND_VAR_DIR", BASE_DIR / "var"))
+VAR_DIR = Path(os.environ.get("MEND_VAR_DIR", BASE_DIR / "var")).resolve()
 
 
 def env_str(name: str, default: str = "") -> str:

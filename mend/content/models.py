@@ -9,8 +9,9 @@ from django.core.paginator import Page as PaginatorPage
 from django.core.paginator import Paginator
 from django.db import models
 from django.db.models import Count, Q, QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey
 from taggit.models import Tag, TaggedItemBase
@@ -18,6 +19,7 @@ from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.fields import StreamField
 from wagtail.models import Page
 from wagtail.search import index
+from wagtail.url_routing import RouteResult
 
 from mend.content import linkcheck
 from mend.content.blocks import BodyBlock
@@ -62,6 +64,21 @@ class ArticleIndexPage(CachedPageMixin, Page):  # type: ignore[misc]
     content_panels = [*Page.content_panels, FieldPanel("intro")]
     parent_page_types = ["content.HomePage"]
     subpage_types = ["content.ArticlePage"]
+
+    def route(self, request: HttpRequest, path_components: list[str]) -> RouteResult:
+        if len(path_components) != 1:
+            return super().route(request, path_components)
+        # One query for the article, instead of a generic page and then its specific row.
+        article = (
+            ArticlePage.objects.child_of(self)
+            .select_related("author")
+            .filter(slug=path_components[0], live=True)
+            .first()
+        )
+        if article is None:
+            raise Http404
+        article._cached_parent_obj = self
+        return RouteResult(article)
 
     def get_context(self, request: HttpRequest, *args: Any, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context(request, *args, **kwargs)
@@ -154,6 +171,7 @@ class ArticlePage(CachedPageMixin, Page):  # type: ignore[misc]
     ]
     parent_page_types = ["content.ArticleIndexPage"]
     subpage_types: list[str] = []
+    accepts_comments = True
 
     class Meta:
         verbose_name = "article"
@@ -172,9 +190,13 @@ class ArticlePage(CachedPageMixin, Page):  # type: ignore[misc]
         except VideoAddressError:
             return None
 
+    @cached_property
+    def tag_list(self) -> list[Tag]:
+        return list(self.tags.all())
+
     def related_articles(self) -> list[ArticlePage]:
         """Other live articles, most tags in common first, then the newest."""
-        tag_ids = [tag.pk for tag in self.tags.all()]
+        tag_ids = [tag.pk for tag in self.tag_list]
         candidates = live_articles().exclude(pk=self.pk)
         if tag_ids:
             candidates = candidates.annotate(
