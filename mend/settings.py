@@ -100,6 +100,8 @@ INSTALLED_APPS = [
     "mend.core",
     "mend.accounts",
     "mend.community",
+    "mend.exercises",
+    "mend.booking",
     "mend.content",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",

@@ -7,9 +7,11 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
+from mend.booking import urls as booking_urls
 from mend.community import urls as community_urls
 from mend.content import urls as content_urls
 from mend.core import views as core_views
+from mend.exercises import urls as exercises_urls
 
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
@@ -19,6 +21,8 @@ urlpatterns = [
     path("robots.txt", core_views.robots_txt, name="robots_txt"),
     path("sitemap.xml", sitemap, name="sitemap"),
     path("", include(community_urls)),
+    path("", include(exercises_urls)),
+    path("", include(booking_urls)),
     path("", include(content_urls)),
 ]
 
