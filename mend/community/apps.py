@@ -7,3 +7,8 @@ class CommunityConfig(AppConfig):
     name = "mend.community"
     label = "community"
     verbose_name = "Community"
+
+    def ready(self) -> None:
+        from mend.community import signals
+
+        signals.connect()
