@@ -1,9 +1,9 @@
 """The `mend` command.
 
-    mend demo     migrate SQLite, load the demo content, then serve (web + worker)
-    mend serve    the web server and the task worker on MEND_BIND (127.0.0.1:8000)
-    mend worker   the task worker alone
-    mend <other>  any Django management command (migrate, createsuperuser…)
+mend demo     migrate SQLite, load the demo content, then serve (web + worker)
+mend serve    the web server and the task worker on MEND_BIND (127.0.0.1:8000)
+mend worker   the task worker alone
+mend <other>  any Django management command (migrate, createsuperuser…)
 """
 
 from __future__ import annotations

@@ -248,7 +248,9 @@ def email_settings(url: str) -> dict[str, object]:
 
 
 if not EMAIL_URL:
-    raise ImproperlyConfigured("EMAIL_URL must be set when MEND_DEBUG is off (e.g. smtp://host:25).")
+    raise ImproperlyConfigured(
+        "EMAIL_URL must be set when MEND_DEBUG is off (e.g. smtp://host:25)."
+    )
 globals().update(email_settings(EMAIL_URL))
 DEFAULT_FROM_EMAIL = env_str("MEND_FROM_EMAIL", f"Mend <no-reply@{_base.hostname}>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL

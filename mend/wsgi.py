@@ -8,6 +8,6 @@ from django.core.wsgi import get_wsgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mend.settings")
 
-from mend.core.pagecache import PageCacheApp  # noqa: E402  (needs settings first)
+from mend.core.pagecache import PageCacheApp
 
 application = PageCacheApp(get_wsgi_application())

@@ -13,7 +13,8 @@ os.environ.setdefault("MEND_SECRET_KEY", "test-only-secret-key-not-for-use-anywh
 os.environ.setdefault("EMAIL_URL", "memory:")
 os.environ.setdefault("MEND_VAR_DIR", tempfile.mkdtemp(prefix="mend-test-"))
 
-from mend.settings import *  # noqa: E402,F403
+from mend.settings import *  # noqa: F403
+from mend.settings import STATIC_ROOT
 
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}

@@ -81,4 +81,3 @@ class BodyBlock(blocks.StreamBlock):
     image = ImageBlock()
     steps = StepsBlock()
     callout = CalloutBlock()
-

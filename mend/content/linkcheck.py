@@ -74,4 +74,6 @@ def _is_email(address: str) -> bool:
 
 
 def _email_problem(address: str) -> str:
-    return f"The email address “{address}” is not valid (is its domain complete, like example.org?)."
+    return (
+        f"The email address “{address}” is not valid (is its domain complete, like example.org?)."
+    )

@@ -117,7 +117,8 @@ def validate_video_url(value: str) -> None:
 
 class ArticlePage(CachedPageMixin, Page):  # type: ignore[misc]
     standfirst = models.TextField(
-        max_length=400, help_text="One or two sentences under the title.",
+        max_length=400,
+        help_text="One or two sentences under the title.",
         validators=[linkcheck.check_text],
     )
     date = models.DateField("publish date", default=timezone.localdate)
@@ -125,19 +126,33 @@ class ArticlePage(CachedPageMixin, Page):  # type: ignore[misc]
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     video_url = models.URLField(
-        "video address", blank=True, validators=[validate_video_url],
+        "video address",
+        blank=True,
+        validators=[validate_video_url],
         help_text="A YouTube or Vimeo address. Readers load the player only when they press play.",
     )
     video_file = models.ForeignKey(
-        "wagtaildocs.Document", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        "wagtaildocs.Document",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
         help_text="Or an uploaded video file (MP4 or WebM).",
     )
     video_captions = models.ForeignKey(
-        "wagtaildocs.Document", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        "wagtaildocs.Document",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
         help_text="Captions for the uploaded video (a WebVTT .vtt file).",
     )
     video_poster = models.ForeignKey(
-        "wagtailimages.Image", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        "wagtailimages.Image",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
         help_text="The picture shown before the video plays.",
     )
     video_title = models.CharField(max_length=200, blank=True, help_text="What the video shows.")

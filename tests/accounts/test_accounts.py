@@ -27,7 +27,11 @@ def test_editors_may_use_the_admin(client: Client, editor: User, patient: User) 
 def test_sign_up_verify_log_out_and_log_in(client: Client, db: None) -> None:
     response = client.post(
         "/accounts/signup/",
-        {"email": "new@mail.example", "password1": "a long pass phrase", "password2": "a long pass phrase"},
+        {
+            "email": "new@mail.example",
+            "password1": "a long pass phrase",
+            "password2": "a long pass phrase",
+        },
     )
     assert response.status_code == 302
     user = User.objects.get(email="new@mail.example")
@@ -46,10 +50,16 @@ def test_sign_up_verify_log_out_and_log_in(client: Client, db: None) -> None:
 def test_unverified_account_cannot_sign_in(client: Client, db: None) -> None:
     client.post(
         "/accounts/signup/",
-        {"email": "slow@mail.example", "password1": "a long pass phrase", "password2": "a long pass phrase"},
+        {
+            "email": "slow@mail.example",
+            "password1": "a long pass phrase",
+            "password2": "a long pass phrase",
+        },
     )
     client.post("/accounts/logout/")
-    client.post("/accounts/login/", {"login": "slow@mail.example", "password": "a long pass phrase"})
+    client.post(
+        "/accounts/login/", {"login": "slow@mail.example", "password": "a long pass phrase"}
+    )
     assert "_auth_user_id" not in client.session
 
 

@@ -2,7 +2,6 @@ from __future__ import annotations
 
 import pytest
 from django.core.exceptions import ValidationError
-
 from wagtail.test.utils.form_data import nested_form_data, rich_text, streamfield
 
 from mend.content import linkcheck

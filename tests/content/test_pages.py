@@ -78,7 +78,9 @@ def test_index_filters_by_tag(client: Client, make_article: MakeArticle) -> None
     assert client.get("/articles/?tag=nope").context["articles"].paginator.count == 0
 
 
-def test_tag_page_lists_live_articles_with_the_tag(client: Client, make_article: MakeArticle) -> None:
+def test_tag_page_lists_live_articles_with_the_tag(
+    client: Client, make_article: MakeArticle
+) -> None:
     make_article("Knee one", tags=("knee",))
     make_article("Knee draft", tags=("knee",), live=False)
     make_article("Back one", tags=("low-back",))

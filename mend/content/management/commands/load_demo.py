@@ -17,7 +17,9 @@ class Command(BaseCommand):
             self.stdout.write(f"Created {len(report.created)} demo items.")
         else:
             self.stdout.write("Demo content is already loaded; nothing changed.")
-        self.stdout.write(f"\nMend demo: {settings.BASE_URL}/  (editors: {settings.BASE_URL}/admin/)")
+        self.stdout.write(
+            f"\nMend demo: {settings.BASE_URL}/  (editors: {settings.BASE_URL}/admin/)"
+        )
         self.stdout.write("Demo accounts (fictional clinic; passwords for the demo only):")
         for account in demo.ACCOUNTS:
             self.stdout.write(f"  {account.role:<10} {account.email:<28} {account.password}")
