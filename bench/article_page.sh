@@ -4,7 +4,7 @@
 #   bench/article_page.sh [sqlite|postgres|both]   (default: both)
 #
 # Mend runs with MEND_DEBUG off, whitenoise and granian (WSGI, one worker per
-# core) on 127.0.0.1; wrk loads it from loopback for 20 s with 32 connections.
+# core; BENCH_SERVER=gunicorn to compare) on 127.0.0.1; wrk loads it from loopback for 20 s with 32 connections.
 # SQLite runs with the default file cache, PostgreSQL with Redis as the cache
 # (the two ways Mend is deployed). Also prints the uncached render time.
 set -euo pipefail
@@ -13,8 +13,9 @@ which=${1:-both}
 PORT=${BENCH_PORT:-8090}
 DURATION=${BENCH_SECONDS:-20}
 CONNECTIONS=${BENCH_CONNECTIONS:-32}
+SERVER=${BENCH_SERVER:-granian}   # or gunicorn, to compare
 ARTICLE=/articles/achilles-pain-running-hamstring-stretch/
-BIN=.venv/bin
+BIN=${BENCH_VENV:-.venv}/bin   # the venv to use (another checkout's, for a clean tree)
 command -v wrk >/dev/null || { echo "wrk is missing: apt-get install wrk" >&2; exit 1; }
 
 work=$(mktemp -d)
@@ -29,11 +30,17 @@ export MEND_BASE_URL="http://127.0.0.1:$PORT" MEND_ALLOWED_HOSTS=127.0.0.1
 run() {
   local name=$1
   echo "== $name"
-  $BIN/mend migrate --no-input -v 0
-  $BIN/mend collectstatic --no-input -v 0
-  $BIN/mend load_demo >/dev/null
-  $BIN/granian --interface wsgi --host 127.0.0.1 --port "$PORT" --workers "$(nproc)" \
-    --log-level warning --no-ws mend.wsgi:application &
+  $BIN/python -m mend migrate --no-input -v 0
+  $BIN/python -m mend collectstatic --no-input -v 0
+  $BIN/python -m mend load_demo >/dev/null
+  if [ "$SERVER" = gunicorn ]; then
+    $BIN/python -m gunicorn mend.wsgi:application --bind "127.0.0.1:$PORT" --workers "$(nproc)" \
+      --worker-class gthread --threads 4 --access-logfile /dev/null &
+  else
+    # One Python thread per worker: the page cache's work is CPU-bound, more threads only contend.
+    $BIN/python -m granian --interface wsgi --host 127.0.0.1 --port "$PORT" --workers "$(nproc)" \
+      --blocking-threads 1 --backpressure 2 --log-level warning --no-ws mend.wsgi:application &
+  fi
   server=$!
   for _ in $(seq 50); do curl -sf -o /dev/null "http://127.0.0.1:$PORT$ARTICLE" && break; sleep 0.2; done
   curl -sf -o /dev/null "http://127.0.0.1:$PORT$ARTICLE"
@@ -41,7 +48,7 @@ run() {
   rps=$(awk '/^Requests\/sec/ {print $2}' "$work/wrk.txt")
   p99=$(awk '$1 == "99%" {print $2}' "$work/wrk.txt")
   errors=$(awk '/Non-2xx|Socket errors/' "$work/wrk.txt")
-  echo "cached article page: ${rps} requests/s, p99 ${p99} at ${CONNECTIONS} connections (${DURATION} s)"
+  echo "cached article page ($SERVER): ${rps} requests/s, p99 ${p99} at ${CONNECTIONS} connections (${DURATION} s)"
   [ -z "$errors" ] || echo "errors: $errors"
   kill "$server"; wait "$server" 2>/dev/null || true; server=""
   $BIN/python bench/article_render.py "$ARTICLE"
