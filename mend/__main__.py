@@ -39,7 +39,7 @@ def serve() -> int:
     ]  # fmt: skip
     if os.environ.get("MEND_ACCESS_LOG"):
         web.append("--access-log")
-    worker = [sys.executable, "-m", "mend", "worker"]
+    worker = [sys.executable, "-m", "mend", "worker", "--no-reload"]
     processes = [subprocess.Popen(web), subprocess.Popen(worker)]
     print(f"Mend is serving on http://{bind}/ with a task worker. Stop with Ctrl-C.", flush=True)
     try:

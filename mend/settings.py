@@ -106,7 +106,6 @@ INSTALLED_APPS = [
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.sitemaps",
-    "wagtail.contrib.frontend_cache",
     "wagtail.embeds",
     "wagtail.sites",
     "wagtail.users",
@@ -265,6 +264,33 @@ MEND_COMMENT_MAX_LINKS = 2
 # Anonymous article pages are served from the cache for this long at most;
 # publishing, unpublishing and approved comments purge them sooner.
 MEND_PAGE_CACHE_SECONDS = env_int("MEND_PAGE_CACHE_SECONDS", 600)
+# The exercise player's clock as a percentage of real time (1-100); below 100 only for tests.
+MEND_PLAYER_CLOCK_PERCENT = env_int("MEND_PLAYER_CLOCK_PERCENT", 100)
+
+# Booking: bookable times start on this step; a freed slot offered to the
+# waitlist is held this long for that many waiting patients; reminders go out
+# this many hours before each visit; video rooms come from this template.
+MEND_BOOKING_STEP_MINUTES = env_int("MEND_BOOKING_STEP_MINUTES", 15)
+MEND_BOOKING_HOLD_MINUTES = env_int("MEND_BOOKING_HOLD_MINUTES", 30)
+MEND_BOOKING_WAITLIST_OFFERS = env_int("MEND_BOOKING_WAITLIST_OFFERS", 3)
+if min(MEND_BOOKING_STEP_MINUTES, MEND_BOOKING_HOLD_MINUTES, MEND_BOOKING_WAITLIST_OFFERS) < 1:
+    raise ImproperlyConfigured(
+        "MEND_BOOKING_STEP_MINUTES, MEND_BOOKING_HOLD_MINUTES and MEND_BOOKING_WAITLIST_OFFERS "
+        "must be at least 1."
+    )
+_reminder_hours = env_list("MEND_BOOKING_REMINDER_HOURS", "24,2")
+if not all(hours.isdigit() and 0 < int(hours) <= 24 * 14 for hours in _reminder_hours):
+    raise ImproperlyConfigured(
+        "MEND_BOOKING_REMINDER_HOURS must be whole hours (1 to 336) separated by commas, "
+        f"not {os.environ.get('MEND_BOOKING_REMINDER_HOURS')!r}"
+    )
+MEND_BOOKING_REMINDER_HOURS = sorted({int(hours) for hours in _reminder_hours}, reverse=True)
+MEND_VIDEO_LINK_TEMPLATE = env_str("MEND_VIDEO_LINK_TEMPLATE", "https://meet.jit.si/mend-{room}")
+if not MEND_VIDEO_LINK_TEMPLATE.startswith("https://") or "{room}" not in MEND_VIDEO_LINK_TEMPLATE:
+    raise ImproperlyConfigured(
+        "MEND_VIDEO_LINK_TEMPLATE must be an https address containing {room}, "
+        f"not {MEND_VIDEO_LINK_TEMPLATE!r}"
+    )
 
 LANGUAGE_CODE = "en"
 TIME_ZONE = "UTC"
