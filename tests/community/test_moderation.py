@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import wsgiref.util
 from collections.abc import Callable
 from typing import Any
 
@@ -19,6 +18,7 @@ from mend.content.models import ArticlePage
 from mend.core import roles
 from mend.core.pagecache import PageCacheApp
 from tests.community.conftest import comment_data
+from tests.wsgi import wsgi_get
 
 ADMIN = "/admin/comments/"
 
@@ -34,18 +34,9 @@ def refused(response: Any) -> bool:
 
 def through_page_cache(path: str) -> str:
     """GET a page as an anonymous reader through the WSGI page cache, as in production."""
-    environ: dict[str, Any] = {"PATH_INFO": path, "HTTP_HOST": "testserver"}
-    wsgiref.util.setup_testing_defaults(environ)
-    environ["SERVER_NAME"] = "testserver"
-    response: dict[str, str] = {}
-
-    def start_response(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Any:
-        response["status"] = status
-        return lambda data: None
-
-    body = b"".join(PageCacheApp(WSGIHandler())(environ, start_response))
-    assert response["status"].startswith("200")
-    return body.decode()
+    response = wsgi_get(PageCacheApp(WSGIHandler()), path)
+    assert response.status.startswith("200")
+    return response.text
 
 
 @pytest.fixture

@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from typing import Any
-from wsgiref.util import setup_testing_defaults
 
 import pytest
 from django.core.wsgi import get_wsgi_application
@@ -13,6 +12,7 @@ from django.core.wsgi import get_wsgi_application
 from mend.content.models import ArticlePage
 from mend.core import formstamp
 from mend.core.pagecache import CACHE_HEADER, PageCacheApp
+from tests.wsgi import wsgi_get
 
 TOKEN = re.compile(rb'name="csrfmiddlewaretoken" value="([^"]+)"')
 
@@ -38,19 +38,8 @@ def app(django_app: Recorder) -> PageCacheApp:
 
 
 def get(app: PageCacheApp, path: str, **environ: str) -> tuple[str, dict[str, list[str]], bytes]:
-    env: dict[str, Any] = {"PATH_INFO": path, "HTTP_HOST": "testserver", **environ}
-    setup_testing_defaults(env)
-    seen: dict[str, Any] = {}
-
-    def start_response(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> None:
-        seen["status"] = status
-        seen["headers"] = headers
-
-    body = b"".join(app(env, start_response))
-    headers: dict[str, list[str]] = {}
-    for name, value in seen["headers"]:
-        headers.setdefault(name.lower(), []).append(value)
-    return seen["status"], headers, body
+    response = wsgi_get(app, path, **environ)
+    return response.status, response.headers, response.body
 
 
 def test_second_anonymous_read_comes_from_the_cache(
