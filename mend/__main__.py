@@ -65,6 +65,7 @@ def demo() -> int:
     _manage("migrate", "--no-input", "--verbosity", "0")
     _manage("collectstatic", "--no-input", "--verbosity", "0")
     _manage("load_demo")
+    _manage("load_booking_demo")
     return serve()
 
 

@@ -7,3 +7,8 @@ class BookingConfig(AppConfig):
     name = "mend.booking"
     label = "booking"
     verbose_name = "Booking"
+
+    def ready(self) -> None:
+        from mend.booking import logs
+
+        logs.install()

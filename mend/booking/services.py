@@ -1,0 +1,576 @@
+"""Booking workflows: book, cancel, reschedule, plans of care, the waitlist, marks.
+
+Every function takes keyword arguments and an explicit ``now``, and raises
+``BookingError`` with a message a patient can read. Scarce time is taken
+inside ``transaction.atomic()``: the clinicians' rows are locked (PostgreSQL;
+SQLite's IMMEDIATE transactions already hold the write lock), the time is
+rechecked, then written. On PostgreSQL the exclusion constraint on
+appointments is the last line: a write that slipped past the recheck fails
+there and reads as "That time was just taken". Email and queued work happen
+only ``on_commit``.
+"""
+
+from __future__ import annotations
+
+import itertools
+import secrets
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import F, Q
+
+from mend.accounts.models import User
+from mend.booking import tasks
+from mend.booking.availability import (
+    DAY,
+    Ignore,
+    Want,
+    clinicians_for,
+    free_times,
+    next_after,
+)
+from mend.booking.identity import verified_account
+from mend.booking.models import (
+    Appointment,
+    CareSeries,
+    Clinician,
+    Location,
+    Mode,
+    SlotHold,
+    VisitType,
+    WaitlistEntry,
+    WaitlistOffer,
+)
+
+TAKEN = "That time was just taken."
+GONE_BY = "That time has already passed."
+TOO_SOON = "That time is too soon to book online."
+OUTSIDE = "That time is not open for booking."
+REPLAYED = "This booking was already made. Check your email for the confirmation."
+NOT_CHANGEABLE = "This visit can no longer be changed."
+STARTED = "This visit has already started. Please call the clinic."
+
+
+class BookingError(Exception):
+    def __init__(self, message: str, *, alternatives: Sequence[datetime] = ()) -> None:
+        super().__init__(message)
+        self.message = message
+        self.alternatives = tuple(alternatives)
+
+
+class SeriesConflict(BookingError):
+    def __init__(self, conflicts: Sequence[datetime]) -> None:
+        count = len(conflicts)
+        super().__init__(f"{count} of the visits clash with other bookings. Nothing was booked.")
+        self.conflicts = tuple(conflicts)
+
+
+@dataclass(frozen=True, kw_only=True)
+class Contact:
+    name: str
+    email: str
+    phone: str = ""
+    patient: User | None = None
+    time_zone: str = "UTC"
+
+
+def video_link() -> str:
+    """A room nobody can guess, from the configured template (default: Jitsi Meet)."""
+    return settings.MEND_VIDEO_LINK_TEMPLATE.replace("{room}", secrets.token_hex(16))
+
+
+# Booking
+
+
+def book(
+    *,
+    want: Want,
+    start: datetime,
+    contact: Contact,
+    answers: list[dict[str, str]],
+    now: datetime,
+    request_key: str | None = None,
+) -> Appointment:
+    """Book a visit a patient chose; "first available" takes the first clinician free then."""
+    with transaction.atomic():
+        appointment = create_appointment(
+            want=want,
+            start=start,
+            contact=contact,
+            answers=answers,
+            now=now,
+            request_key=request_key,
+        )
+        _on_commit(tasks.after_booking, appointment.pk)
+    return appointment
+
+
+def create_appointment(
+    *,
+    want: Want,
+    start: datetime,
+    contact: Contact,
+    answers: list[dict[str, str]],
+    now: datetime,
+    request_key: str | None = None,
+    hold: SlotHold | None = None,
+    notice: timedelta | None = None,
+    series: CareSeries | None = None,
+) -> Appointment:
+    """The rechecked write, without email: call inside a transaction."""
+    _check_want(want, start, now)
+    if request_key and Appointment.objects.filter(request_key=request_key).exists():
+        raise BookingError(REPLAYED)
+    _lock(clinicians_for(want))
+    ignore = Ignore(hold_id=hold.pk if hold else None)
+    free = free_times(want, now=now, ignore=ignore, notice=notice)
+    if start not in free:
+        raise _unavailable(want, start, free, now=now, notice=notice)
+    appointment = Appointment(
+        clinician_id=free[start][0],
+        patient=contact.patient,
+        name=contact.name,
+        email=contact.email,
+        phone=contact.phone,
+        visit_type=want.visit_type,
+        mode=want.mode,
+        location=want.location if want.mode == Mode.IN_PERSON else None,
+        time_zone=contact.time_zone,
+        intake_answers=answers,
+        request_key=request_key or None,
+        series=series,
+        video_link=video_link() if want.mode == Mode.VIRTUAL else "",
+    )
+    appointment.set_times(start)
+    _save(appointment, want=want, now=now)
+    return appointment
+
+
+def _check_want(want: Want, start: datetime, now: datetime) -> None:
+    if not want.visit_type.is_active:
+        raise BookingError("This kind of visit is not offered at the moment.")
+    if not want.visit_type.allows(want.mode):
+        label = Mode(want.mode).label.lower() if want.mode in Mode.values else want.mode
+        raise BookingError(f"{want.visit_type.name} is not offered as a {label}.")
+    if want.mode == Mode.IN_PERSON and want.location is None:
+        raise BookingError("Please choose where you would like to be seen.")
+    if start.utcoffset() is None:
+        raise BookingError("That time could not be read.")
+    if start <= now:
+        raise BookingError(GONE_BY)
+
+
+def _lock(clinicians: Sequence[Clinician]) -> None:
+    """Serialise writers per clinician (PostgreSQL), in one order so two never deadlock."""
+    ids = sorted(clinician.pk for clinician in clinicians)
+    list(Clinician.objects.select_for_update().filter(pk__in=ids).order_by("pk").values("pk"))
+
+
+def _save(appointment: Appointment, *, want: Want, now: datetime, fields: Any = None) -> None:
+    try:
+        with transaction.atomic():
+            appointment.save(update_fields=fields)
+    except IntegrityError as error:
+        if "request_key" in str(error):
+            raise BookingError(REPLAYED) from None
+        if "appointment_no_overlap" not in str(error):
+            raise
+        # The exclusion constraint: someone else's write won after our recheck.
+        free = free_times(want, now=now, ignore=Ignore(appointment_id=appointment.pk))
+        raise BookingError(TAKEN, alternatives=next_after(free, appointment.start)) from None
+
+
+def _unavailable(
+    want: Want,
+    start: datetime,
+    free: dict[datetime, tuple[int, ...]],
+    *,
+    now: datetime,
+    notice: timedelta | None,
+) -> BookingError:
+    """Why a start is not free: taken by someone, too soon, or never open at all."""
+    alternatives = next_after(free, start)
+    open_times = free_times(want, now=now, notice=timedelta(0), with_busy=False)
+    if start not in open_times:
+        return BookingError(OUTSIDE, alternatives=alternatives)
+    minimum = (
+        notice if notice is not None else timedelta(minutes=want.visit_type.min_notice_minutes)
+    )
+    if start < now + minimum:
+        return BookingError(TOO_SOON, alternatives=alternatives)
+    return BookingError(TAKEN, alternatives=alternatives)
+
+
+def _on_commit(function: Callable[..., Any], *args: Any) -> None:
+    # Robust: the booking is stored whatever happens to the queue; a failure is logged.
+    transaction.on_commit(lambda: function(*args), robust=True)
+
+
+# Cancelling and moving
+
+
+def cancel(appointment: Appointment, *, by: str, reason: str, now: datetime) -> Appointment:
+    if appointment.status == Appointment.Status.CANCELLED:
+        raise BookingError("This visit is already cancelled.")
+    if appointment.status != Appointment.Status.BOOKED:
+        raise BookingError(NOT_CHANGEABLE)
+    if appointment.has_started(now):
+        raise BookingError(STARTED)
+    with transaction.atomic():
+        changed = Appointment.objects.filter(
+            pk=appointment.pk, status=Appointment.Status.BOOKED
+        ).update(
+            status=Appointment.Status.CANCELLED,
+            cancelled_at=now,
+            cancelled_by=by,
+            cancellation_reason=reason.strip(),
+            sequence=F("sequence") + 1,
+            updated_at=now,
+        )
+        if not changed:
+            raise BookingError("This visit is already cancelled.")
+        appointment.refresh_from_db()
+        _on_commit(tasks.after_cancellation, appointment.pk)
+    return appointment
+
+
+def reschedule(appointment: Appointment, *, start: datetime, now: datetime) -> Appointment:
+    """Move a visit: the new time is taken and the old one freed in one transaction.
+
+    The visit keeps its UID, video link and manage link; its SEQUENCE goes up, so
+    calendar apps move the event instead of adding a second one.
+    """
+    if not appointment.is_changeable(now):
+        raise BookingError(STARTED if appointment.has_started(now) else NOT_CHANGEABLE)
+    if start == appointment.start:
+        raise BookingError("That is already the time of your visit.")
+    want = Want(
+        appointment.visit_type, appointment.mode, appointment.location, appointment.clinician
+    )
+    _check_want(want, start, now)
+    with transaction.atomic():
+        _lock([appointment.clinician])
+        current = Appointment.objects.select_for_update().get(pk=appointment.pk)
+        if not current.is_changeable(now):
+            raise BookingError(NOT_CHANGEABLE)
+        free = free_times(want, now=now, ignore=Ignore(appointment_id=current.pk))
+        if start not in free:
+            raise _unavailable(want, start, free, now=now, notice=None)
+        old_start = current.start
+        current.set_times(start)
+        current.sequence += 1
+        current.updated_at = now
+        fields = ["start", "end", "busy_from", "busy_until", "sequence", "updated_at"]
+        _save(current, want=want, now=now, fields=fields)
+        _on_commit(tasks.after_reschedule, current.pk, current.clinician_id, old_start.isoformat())
+    return current
+
+
+def mark(appointment: Appointment, *, status: str, now: datetime) -> Appointment:
+    """Record how a visit went: completed or no-show, correctable between the two."""
+    done = {Appointment.Status.COMPLETED, Appointment.Status.NO_SHOW}
+    if status not in done:
+        raise BookingError("Choose completed or no-show.")
+    if not appointment.has_started(now):
+        raise BookingError("A visit can be marked once it has started.")
+    changed = (
+        Appointment.objects.filter(pk=appointment.pk, status__in=[Appointment.Status.BOOKED, *done])
+        .exclude(status=status)
+        .update(status=status, updated_at=now)
+    )
+    if not changed:
+        raise BookingError("This visit is cancelled or already marked that way.")
+    appointment.refresh_from_db()
+    return appointment
+
+
+def link_to_account(appointment: Appointment, *, email: str) -> User:
+    """Attach a guest booking to the account that proved the address it was made with."""
+    if appointment.email.lower() != email.lower():
+        raise BookingError("This link is not for this visit.")
+    user = verified_account(email)
+    if user is None:
+        raise BookingError("There is no account with a confirmed address for this email.")
+    Appointment.objects.filter(pk=appointment.pk, patient__isnull=True).update(patient=user)
+    appointment.refresh_from_db()
+    if appointment.patient_id != user.pk:
+        raise BookingError("This visit already belongs to an account.")
+    return user
+
+
+# Plans of care
+
+
+@dataclass(frozen=True)
+class Occurrence:
+    requested: datetime
+    free: bool
+    alternatives: tuple[datetime, ...] = ()
+
+
+def series_starts(
+    *, first_day: date, at: time, weekdays: Sequence[int], weeks: int, zone: ZoneInfo
+) -> list[datetime]:
+    """The wall-clock time at on the weekdays of weeks weeks from first_day, in UTC."""
+    monday = first_day - timedelta(days=first_day.weekday())
+    days = sorted(
+        day
+        for week in range(weeks)
+        for weekday in set(weekdays)
+        if (day := monday + timedelta(weeks=week, days=weekday)) >= first_day
+    )
+    return [datetime.combine(day, at, tzinfo=zone).astimezone(ZoneInfo("UTC")) for day in days]
+
+
+def plan_series(*, want: Want, starts: Sequence[datetime], now: datetime) -> list[Occurrence]:
+    """Check each visit of a plan; for a clash, the nearest free times that day (or after)."""
+    free = _series_free(want, starts, now=now)
+    zone = want.clinician.zone if want.clinician else ZoneInfo("UTC")
+    plan = []
+    for start in starts:
+        if start in free and start > now:
+            plan.append(Occurrence(start, True))
+            continue
+        day = start.astimezone(zone).date()
+        same_day = sorted(
+            (moment for moment in free if moment.astimezone(zone).date() == day),
+            key=lambda moment: abs(moment - start),
+        )
+        plan.append(Occurrence(start, False, tuple(same_day[:4] or next_after(free, start))))
+    return plan
+
+
+def _series_free(
+    want: Want, starts: Sequence[datetime], *, now: datetime
+) -> dict[datetime, tuple[int, ...]]:
+    # A clinician booking a plan is not bound by the notice and horizon patients see.
+    horizon = max([*starts, now]) - now + 2 * DAY
+    return free_times(want, now=now, notice=timedelta(0), horizon=horizon)
+
+
+def book_series(
+    *, want: Want, starts: Sequence[datetime], contact: Contact, now: datetime
+) -> CareSeries:
+    """Store a plan of care all or nothing; any clash rolls every visit back."""
+    if want.clinician is None or not starts:
+        raise BookingError("A plan needs a clinician and at least one visit.")
+    for start in starts:
+        _check_want(want, start, now)
+    ordered = sorted(starts)
+    with transaction.atomic():
+        _lock([want.clinician])
+        free = _series_free(want, ordered, now=now)
+        conflicts = [start for start in ordered if start not in free]
+        conflicts += _clashing_within(want.visit_type, ordered)
+        if conflicts:
+            raise SeriesConflict(sorted(set(conflicts)))
+        series = CareSeries.objects.create(
+            clinician=want.clinician,
+            visit_type=want.visit_type,
+            name=contact.name,
+            email=contact.email,
+            patient=contact.patient,
+        )
+        for start in ordered:
+            try:
+                create_appointment(
+                    want=want,
+                    start=start,
+                    contact=contact,
+                    answers=[],
+                    now=now,
+                    notice=timedelta(0),
+                    series=series,
+                )
+            except BookingError:
+                raise SeriesConflict([start]) from None
+        _on_commit(tasks.after_series, series.pk)
+    return series
+
+
+def _clashing_within(visit_type: VisitType, ordered: Sequence[datetime]) -> list[datetime]:
+    """Visits of the plan that would touch the one before them, buffers included."""
+    reach = visit_type.duration + visit_type.buffer_after + visit_type.buffer_before
+    return [later for earlier, later in itertools.pairwise(ordered) if later - earlier < reach]
+
+
+# The waitlist
+
+
+def join_waitlist(
+    *,
+    visit_type: VisitType,
+    clinician: Clinician | None,
+    mode: str,
+    location: Location | None,
+    weekdays: Sequence[int],
+    earliest: time | None,
+    latest: time | None,
+    contact: Contact,
+) -> WaitlistEntry:
+    if mode and not visit_type.allows(mode):
+        raise BookingError(f"{visit_type.name} is not offered that way.")
+    if earliest and latest and earliest > latest:
+        raise BookingError("The earliest time must come before the latest.")
+    waiting = WaitlistEntry.objects.filter(
+        email__iexact=contact.email, visit_type=visit_type, status=WaitlistEntry.Status.WAITING
+    )
+    if waiting.exists():
+        raise BookingError("You are already on the waitlist for this kind of visit.")
+    return WaitlistEntry.objects.create(
+        visit_type=visit_type,
+        clinician=clinician,
+        mode=mode,
+        location=location if mode == Mode.IN_PERSON else None,
+        weekdays=sorted(set(weekdays)),
+        earliest=earliest,
+        latest=latest,
+        time_zone=contact.time_zone,
+        name=contact.name,
+        email=contact.email,
+        patient=contact.patient,
+    )
+
+
+def offer_freed_time(*, clinician_id: int, start: datetime, now: datetime) -> SlotHold | None:
+    """Hold a freed time for the first waiting patients it suits, in the order they joined."""
+    with transaction.atomic():
+        clinician = Clinician.objects.select_for_update().filter(pk=clinician_id).first()
+        if clinician is None or start <= now:
+            return None
+        open_holds = SlotHold.objects.filter(
+            clinician=clinician, start=start, status=SlotHold.Status.OPEN, expires_at__gt=now
+        )
+        if open_holds.exists():
+            return None
+        chosen, want = _waiting_for(clinician, start, now=now)
+        if want is None:
+            return None
+        hold = SlotHold(
+            clinician=clinician,
+            visit_type=want.visit_type,
+            mode=want.mode,
+            location=want.location,
+            start=start,
+            end=start + want.visit_type.duration,
+            busy_from=start - want.visit_type.buffer_before,
+            busy_until=start + want.visit_type.duration + want.visit_type.buffer_after,
+            expires_at=now + timedelta(minutes=settings.MEND_BOOKING_HOLD_MINUTES),
+        )
+        hold.save()
+        for entry in chosen:
+            WaitlistOffer.objects.create(hold=hold, entry=entry)
+        _on_commit(tasks.after_hold, hold.pk)
+    return hold
+
+
+def _waiting_for(
+    clinician: Clinician, start: datetime, *, now: datetime
+) -> tuple[list[WaitlistEntry], Want | None]:
+    offered = WaitlistOffer.objects.filter(hold__clinician=clinician, hold__start=start)
+    entries = (
+        WaitlistEntry.objects.filter(status=WaitlistEntry.Status.WAITING)
+        .filter(Q(clinician=clinician) | Q(clinician__isnull=True))
+        .filter(visit_type__in=clinician.visit_types.all())
+        .exclude(pk__in=offered.values("entry_id"))
+        .select_related("visit_type", "location")
+    )
+    chosen: list[WaitlistEntry] = []
+    want: Want | None = None
+    for entry in entries:
+        if not entry.wants(start):
+            continue
+        if want is None:
+            want = _fitting_want(entry, clinician, start, now=now)
+            if want is None:
+                continue
+        elif entry.visit_type_id != want.visit_type.pk or not _accepts(entry, want):
+            continue
+        chosen.append(entry)
+        if len(chosen) >= settings.MEND_BOOKING_WAITLIST_OFFERS:
+            break
+    return chosen, want
+
+
+def _fitting_want(
+    entry: WaitlistEntry, clinician: Clinician, start: datetime, *, now: datetime
+) -> Want | None:
+    modes = [entry.mode] if entry.mode else entry.visit_type.modes()
+    for mode in modes:
+        if mode == Mode.VIRTUAL:
+            places: list[Location | None] = [None]
+        else:
+            places = [entry.location] if entry.location else list(clinician.locations.all())
+        for place in places:
+            want = Want(entry.visit_type, mode, place, clinician)
+            if start in free_times(want, now=now):
+                return want
+    return None
+
+
+def _accepts(entry: WaitlistEntry, want: Want) -> bool:
+    if entry.mode and entry.mode != want.mode:
+        return False
+    return want.mode == Mode.VIRTUAL or entry.location is None or entry.location == want.location
+
+
+def claim_offer(
+    offer: WaitlistOffer, *, contact: Contact, answers: list[dict[str, str]], now: datetime
+) -> Appointment:
+    """The first offered patient to claim the held time books it; the others are told."""
+    with transaction.atomic():
+        _lock([offer.hold.clinician])
+        hold = SlotHold.objects.select_for_update().get(pk=offer.hold_id)
+        if hold.status == SlotHold.Status.CLAIMED:
+            raise BookingError("Someone else on the waitlist took this time first.")
+        if not hold.is_open(now):
+            raise BookingError("This offer has expired.")
+        want = Want(hold.visit_type, hold.mode, hold.location, hold.clinician)
+        appointment = create_appointment(
+            want=want,
+            start=hold.start,
+            contact=contact,
+            answers=answers,
+            now=now,
+            hold=hold,
+            notice=timedelta(0),
+        )
+        SlotHold.objects.filter(pk=hold.pk).update(status=SlotHold.Status.CLAIMED)
+        WaitlistEntry.objects.filter(pk=offer.entry_id).update(status=WaitlistEntry.Status.BOOKED)
+        _on_commit(tasks.after_booking, appointment.pk)
+    return appointment
+
+
+def lapse_hold(*, hold_id: int, now: datetime) -> SlotHold | None:
+    """An unclaimed hold ends; the time goes to the next waiting patients, if any."""
+    hold = SlotHold.objects.filter(pk=hold_id).first()
+    if hold is None:
+        return None
+    with transaction.atomic():
+        _lock([hold.clinician])
+        lapsed = SlotHold.objects.filter(
+            pk=hold.pk, status=SlotHold.Status.OPEN, expires_at__lte=now
+        ).update(status=SlotHold.Status.LAPSED)
+    if not lapsed:
+        return None
+    return offer_freed_time(clinician_id=hold.clinician_id, start=hold.start, now=now)
+
+
+# Calendar feed
+
+
+def create_feed(clinician: Clinician) -> str:
+    """A new private feed address; any earlier one stops working."""
+    clinician.feed_key = secrets.token_urlsafe(24)
+    clinician.save(update_fields=["feed_key"])
+    return clinician.feed_token()
+
+
+def revoke_feed(clinician: Clinician) -> None:
+    clinician.feed_key = ""
+    clinician.save(update_fields=["feed_key"])
