@@ -7,6 +7,7 @@ from wagtail.images.blocks import ImageChooserBlock
 from wagtail.rich_text import RichText
 
 from mend.content import linkcheck
+from mend.exercises.blocks import ExerciseBlock
 
 RICH_FEATURES = ["bold", "italic", "link", "ol", "ul"]
 
@@ -74,10 +75,11 @@ class CalloutBlock(blocks.StructBlock):
 
 
 class BodyBlock(blocks.StreamBlock):
-    """Headings, paragraphs, images, numbered steps with a dosage line, callouts."""
+    """Headings, paragraphs, images, numbered steps with a dosage line, callouts, exercises."""
 
     heading = HeadingBlock()
     paragraph = CheckedRichTextBlock(features=RICH_FEATURES)
     image = ImageBlock()
     steps = StepsBlock()
     callout = CalloutBlock()
+    exercise = ExerciseBlock()

@@ -19,6 +19,8 @@ from mend.accounts.models import User
 from mend.content.demo_articles import ARTICLES
 from mend.content.models import ArticleIndexPage, ArticlePage, HomePage
 from mend.core import roles
+from mend.exercises import starter
+from mend.exercises.models import Exercise
 
 CLINIC = "Riverside Physical Therapy"
 
@@ -58,10 +60,27 @@ def load(today: dt.date | None = None) -> Report:
     today = today or timezone.localdate()
     report = Report(created=[])
     users = {account.key: _account(account, report) for account in ACCOUNTS}
+    for slug in starter.load_exercises().created:
+        report.add(f"exercise {slug}")
     index = _site_tree(report)
     for data in ARTICLES:
         _article(index, data, users, today, report)
+    now = timezone.now()
+    moment = now if today == now.date() else dt.datetime.combine(today, dt.time(12), dt.UTC)
+    for made in starter.load_demo_programs(
+        clinician=users["sam"], other=users["lena"], patient=users["pat"], now=moment
+    ):
+        report.add(made)
     return report
+
+
+def _resolve_exercises(body: list[tuple[str, Any]]) -> list[tuple[str, Any]]:
+    """Exercise blocks name their exercise by slug in the demo data; the block stores its id."""
+    return [
+        (kind, {**value, "exercise": Exercise.objects.get(slug=value["exercise"])})
+        if kind == "exercise" else (kind, value)
+        for kind, value in body
+    ]  # fmt: skip
 
 
 def _account(account: DemoAccount, report: Report) -> User:
@@ -123,7 +142,7 @@ def _article(
         video_title=data.get("video_title", ""),
         seo_title=data.get("seo_title", ""),
         search_description=data.get("search_description", ""),
-        body=data["body"],
+        body=_resolve_exercises(data["body"]),
     )
     index.add_child(instance=article)
     article.tags.add(*data["tags"])

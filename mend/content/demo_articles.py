@@ -82,20 +82,20 @@ ARTICLES: list[dict[str, object]] = [
                 "comfort drill, not the treatment. If it makes the pain worse, drop it.</p>",
             ),
             (
-                "steps",
+                # The standing hamstring stretch from the exercise library, with this
+                # article's dosage; the demo loader turns the slug into the exercise.
+                "exercise",
                 {
-                    "title": "Standing hamstring stretch",
-                    "steps": [
-                        "Stand tall and put one foot a small step forward, heel on the floor.",
-                        "Keep the natural inward curve in your low back. Never let it round.",
-                        "Hinge forward from the hips so your chest moves toward the floor.",
-                        "Keep the front knee slightly bent and pull your toes up toward your shin.",
-                        "Press the front heel down into the floor: straight down, not forward.",
-                        "Stop when you feel a stretch in the back of your thigh.",
-                    ],
-                    "dosage": "Hold 30–60 s on each leg. While you hold, gently turn the leg "
-                    "inward and outward as far as is comfortable. Use it before, during or "
-                    "after runs if it feels good.",
+                    "exercise": "standing-hamstring-stretch",
+                    "dosage": {
+                        "hold_s": 30,
+                        "hold_max_s": 60,
+                        "hold_movement": "gently turn the leg in and out",
+                        "sides": "each",
+                        "side_label": "leg",
+                        "timing": ["before_activity", "during_activity", "after_activity"],
+                        "activity_label": "runs",
+                    },
                 },
             ),
             (

@@ -7,3 +7,6 @@ class ExercisesConfig(AppConfig):
     name = "mend.exercises"
     label = "exercises"
     verbose_name = "Exercises"
+
+    def ready(self) -> None:
+        from mend.exercises import checks, signals  # noqa: F401  (registers them)

@@ -1,0 +1,542 @@
+"""Pages: the public library, the patient's portal and player, the clinician's pages.
+
+Patient data is fetched only through ``visible_to``; anything else is a 404.
+The player and the log form take only the patient's own programs. Clinician
+pages answer 404 to anyone who is not a clinician.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import Prefetch
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from mend.accounts.models import User
+from mend.core.pagecache import CACHE_HEADER
+from mend.exercises import handout as handouts
+from mend.exercises import links, services, summaries
+from mend.exercises.filters import LibraryFilter
+from mend.exercises.forms import (
+    AddItemForm,
+    AssignForm,
+    DosageForm,
+    LogForm,
+    NewProgramForm,
+    ProgramForm,
+    SettledForm,
+    StartForm,
+    dosage_initial,
+)
+from mend.exercises.models import (
+    Assignment,
+    Exercise,
+    Program,
+    ProgramItem,
+    SessionLog,
+    is_clinician,
+)
+
+EXERCISES_PER_PAGE = 24
+BOOKING_URL = "/book/"  # booking is linked by address; the apps do not import each other
+
+
+def _cacheable(request: HttpRequest, response: HttpResponse) -> HttpResponse:
+    if not request.user.is_authenticated:
+        response[CACHE_HEADER] = "store"
+    return response
+
+
+# The public library.
+
+
+@require_GET
+def library(request: HttpRequest) -> HttpResponse:
+    found = LibraryFilter(request.GET)
+    page = Paginator(found.results(), EXERCISES_PER_PAGE).get_page(request.GET.get("page"))
+    context = {"filter": found, "page_obj": page, "pager_query": found.query_string()}
+    return _cacheable(request, render(request, "exercises/library.html", context))
+
+
+@require_GET
+def detail(request: HttpRequest, slug: str) -> HttpResponse:
+    exercise = get_object_or_404(
+        Exercise.objects.prefetch_related("regions", "equipment", "tags", "images__image"),
+        slug=slug,
+    )
+    context = {
+        "exercise": exercise,
+        "dosage": exercise.dosage,
+        "start_url": links.start_url(exercise.slug),
+        "related": Exercise.objects.filter(regions__in=exercise.regions.all())
+        .exclude(pk=exercise.pk)
+        .distinct()[:3],
+    }
+    return _cacheable(request, render(request, "exercises/detail.html", context))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def start(request: HttpRequest, slug: str) -> HttpResponse:
+    """"Start this routine": confirm, then a one-exercise program assigned to oneself."""
+    exercise = get_object_or_404(Exercise, slug=slug)
+    token = request.GET.get(links.PARAM, "")
+    dosage = links.dosage_from_token(token) if token else None
+    if token and dosage is None:
+        messages.warning(request, "That link was damaged, so this is the exercise's own dosage.")
+    dosage = dosage or exercise.dosage
+    if request.method == "POST":
+        form = StartForm(request.POST)
+        assignment = services.start_routine(
+            patient=request.user, exercise=exercise, dosage=dosage, time_zone=form.zone(),
+            now=timezone.now(),
+        )  # fmt: skip
+        messages.success(request, f"{exercise.name} is now in your programs.")
+        return redirect("exercises:program", assignment.program_id)
+    return render(request, "exercises/start.html", {"exercise": exercise, "dosage": dosage})
+
+
+# The patient's pages.
+
+
+def _get_own_program(request: HttpRequest, pk: int) -> Program:
+    """The patient's own program (never one they only see as a clinician), or 404."""
+    program = (
+        Program.objects.owned_by_patient(request.user)
+        .select_related("assignment", "assignment__clinician", "assignment__patient")
+        .filter(pk=pk)
+        .first()
+    )
+    if program is None:
+        raise Http404("No such program.")
+    return program
+
+
+def _items(program: Program) -> list[ProgramItem]:
+    return list(program.items.select_related("exercise").order_by("position", "pk"))
+
+
+def _log_form(items: list[ProgramItem], data: Any = None) -> LogForm:
+    initial = {"token": uuid.uuid4(), "done": [item.position for item in items]}
+    return LogForm(data, items=items, initial=initial)
+
+
+def _program_context(request: HttpRequest, program: Program, **extra: Any) -> dict[str, Any]:
+    assignment = program.assignment
+    items = _items(program)
+    logs = list(assignment.logs.order_by("logged_at", "pk"))
+    now = timezone.now()
+    flagged = [log.local_date for log in SessionLog.objects.filter(
+        assignment__patient=assignment.patient, ease_off=True).only("local_date")]  # fmt: skip
+    context = {
+        "program": program,
+        "assignment": assignment,
+        "items": items,
+        "progress": summaries.program_progress(
+            assignment, items=items, logs=logs, now=now, flagged_days=flagged
+        ),
+        "recent_logs": logs[::-1][:10],
+        "is_open": assignment.is_open(assignment.local_date(now)),
+        "settle_log": services.pending_settle_question(assignment, now=now),
+        "booking_url": BOOKING_URL,
+    }
+    context.setdefault("log_form", _log_form(items))
+    context.update(extra)
+    return context
+
+
+@login_required
+@require_GET
+def portal(request: HttpRequest) -> HttpResponse:
+    entries, finished = summaries.portal(request.user, now=timezone.now())
+    return render(request, "exercises/portal.html", {"entries": entries, "finished": finished})
+
+
+@require_GET
+def program_page(request: HttpRequest, pk: int) -> HttpResponse:
+    found = _get_own_program(request, pk)
+    return render(request, "exercises/program.html", _program_context(request, found))
+
+
+@require_GET
+def play(request: HttpRequest, pk: int) -> HttpResponse:
+    found = _get_own_program(request, pk)
+    context = _program_context(request, found)
+    context["plan"] = summaries.player_plan(
+        found, context["items"], clock_percent=settings.MEND_PLAYER_CLOCK_PERCENT
+    )
+    return render(request, "exercises/play.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def log_session(request: HttpRequest, pk: int) -> HttpResponse:
+    found = _get_own_program(request, pk)
+    if request.method == "GET":
+        return render(request, "exercises/log.html", _program_context(request, found))
+    items = _items(found)
+    form = _log_form(items, request.POST)
+    if not form.is_valid():
+        context = _program_context(request, found, log_form=form)
+        return render(request, "exercises/log.html", context, status=400)
+    try:
+        outcome = services.log_session(found.assignment, by=request.user, now=timezone.now(),
+                                       **form.cleaned_data)  # fmt: skip
+    except services.ExerciseError as error:
+        form.add_error(error.field if error.field in form.fields else None, error.message)
+        context = _program_context(request, found, log_form=form)
+        return render(request, "exercises/log.html", context, status=409)
+    _after_log_messages(request, outcome)
+    return redirect(reverse("exercises:program", args=[pk]) + "#progress")
+
+
+def _ease_off_text(rule_limit: int, pain: int | None) -> str:
+    said = f"Your pain during the session ({pain}/10) was above" if pain is not None else (
+        "Pain that has not settled by the next morning is more than")  # fmt: skip
+    return (
+        f"{said} what your program allows (up to {rule_limit}/10, settling by the next "
+        "morning). Ease off next time: fewer repetitions or sets, shorter holds or a smaller "
+        "range, until the pain stays within the limit and settles overnight."
+    )
+
+
+def _after_log_messages(request: HttpRequest, outcome: services.LogOutcome) -> None:
+    if outcome.duplicate:
+        messages.info(request, "This session was already saved.")
+        return
+    messages.success(request, "Session saved. Well done.")
+    if outcome.ease_off:
+        messages.warning(request, _ease_off_text(outcome.rule.max_during, outcome.log.pain_during))
+
+
+@require_POST
+def settled(request: HttpRequest, pk: int) -> HttpResponse:
+    found = _get_own_program(request, pk)
+    form = SettledForm(request.POST)
+    target = "exercises:play" if request.POST.get("then") == "play" else "exercises:program"
+    if not form.is_valid():
+        messages.error(request, "Answer yes or no: has the pain settled?")
+        return redirect(target, pk)
+    try:
+        outcome = services.answer_settled(
+            found.assignment, by=request.user, settled=form.cleaned_data["settled"],
+            now=timezone.now(),
+        )  # fmt: skip
+    except services.ExerciseError as error:
+        messages.error(request, error.message)
+        return redirect(target, pk)
+    if form.cleaned_data["settled"]:
+        messages.success(request, "Good: it settled, so the load suits you.")
+    else:
+        messages.warning(request, _ease_off_text(outcome.rule.max_during, None))
+    return redirect(target, pk)
+
+
+@require_POST
+def finish(request: HttpRequest, pk: int) -> HttpResponse:
+    found = _get_own_program(request, pk)
+    try:
+        services.finish(found.assignment, by=request.user, now=timezone.now())
+    except services.ExerciseError as error:
+        messages.error(request, error.message)
+        return redirect("exercises:program", pk)
+    messages.success(request, f"{found.name} is finished. Its sessions stay in your history.")
+    return redirect("exercises:portal")
+
+
+def _pdf_response(program: Program) -> HttpResponse:
+    pdf = handouts.render_pdf(program, items=_items(program))
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="program-{program.pk}.pdf"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@require_GET
+def handout(request: HttpRequest, pk: int) -> HttpResponse:
+    return _pdf_response(_get_own_program(request, pk))
+
+
+# The clinician's pages.
+
+
+def _require_clinician(request: HttpRequest) -> User:
+    user = request.user
+    if not user.is_authenticated or not (is_clinician(user) or user.is_superuser):
+        raise Http404("No such page.")
+    return user  # type: ignore[return-value]
+
+
+def _get_clinic_program(request: HttpRequest, pk: int) -> Program:
+    user = _require_clinician(request)
+    found = Program.objects.visible_to(user).select_related("assignment__patient").filter(pk=pk)
+    program = found.first()
+    if program is None:
+        raise Http404("No such program.")
+    return program
+
+
+def _get_editable_program(request: HttpRequest, pk: int) -> Program:
+    program = _get_clinic_program(request, pk)
+    if not services.can_edit(program, request.user):  # type: ignore[arg-type]
+        raise Http404("No such program.")
+    return program
+
+
+def _get_item(program: Program, item_pk: int) -> ProgramItem:
+    return get_object_or_404(ProgramItem.objects.select_related("exercise"), program=program,
+                             pk=item_pk)  # fmt: skip
+
+
+@require_GET
+def clinic_programs(request: HttpRequest) -> HttpResponse:
+    user = _require_clinician(request)
+    return render(request, "exercises/clinic/programs.html", _programs_context(user))
+
+
+def _programs_context(user: User, form: NewProgramForm | None = None) -> dict[str, Any]:
+    mine = Program.objects.visible_to(user).select_related("assignment__patient")
+    return {
+        "templates": mine.filter(is_template=True, owner=user),
+        "drafts": mine.filter(is_template=False, owner=user, assignment__isnull=True),
+        "assigned": mine.filter(assignment__clinician=user).order_by("-assignment__start_date"),
+        "form": form or NewProgramForm(),
+    }
+
+
+@require_POST
+def clinic_program_new(request: HttpRequest) -> HttpResponse:
+    user = _require_clinician(request)
+    form = NewProgramForm(request.POST)
+    if not form.is_valid():
+        context = _programs_context(user, form)
+        return render(request, "exercises/clinic/programs.html", context, status=400)
+    data = form.cleaned_data
+    program = services.create_program(
+        owner=user, name=data["name"], goal=data["goal"], weekdays="".join(data["weekdays"]),
+        sessions_per_day=data["sessions_per_day"], is_template=data["is_template"],
+        now=timezone.now(),
+    )  # fmt: skip
+    messages.success(request, "Program created. Add its exercises below.")
+    return redirect("exercises:clinic_program", program.pk)
+
+
+def _clinic_program_context(program: Program, **extra: Any) -> dict[str, Any]:
+    assignment = program.assignment_or_none
+    initial = {"name": program.name, "goal": program.goal, "sessions_per_day":
+               program.sessions_per_day, "weekdays": list(program.weekdays)}  # fmt: skip
+    context = {
+        "program": program,
+        "assignment": assignment,
+        "items": _items(program),
+        "details_form": ProgramForm(initial=initial),
+        "add_form": AddItemForm(),
+        "versions": program.versions.select_related("created_by")[:20],
+    }
+    context.update(extra)
+    return context
+
+
+@require_GET
+def clinic_program(request: HttpRequest, pk: int) -> HttpResponse:
+    program = _get_clinic_program(request, pk)
+    context = _clinic_program_context(
+        program, can_edit=services.can_edit(program, request.user)  # type: ignore[arg-type]
+    )
+    return render(request, "exercises/clinic/program.html", context)
+
+
+def _edit_failed(request: HttpRequest, program: Program, status: int, **forms: Any) -> HttpResponse:
+    context = _clinic_program_context(program, can_edit=True, **forms)
+    return render(request, "exercises/clinic/program.html", context, status=status)
+
+
+@require_POST
+def clinic_details(request: HttpRequest, pk: int) -> HttpResponse:
+    program = _get_editable_program(request, pk)
+    form = ProgramForm(request.POST)
+    if not form.is_valid():
+        return _edit_failed(request, program, 400, details_form=form)
+    data = form.cleaned_data
+    try:
+        services.update_details(
+            program, by=request.user, name=data["name"], goal=data["goal"],
+            weekdays="".join(data["weekdays"]), sessions_per_day=data["sessions_per_day"],
+            now=timezone.now(),
+        )  # fmt: skip
+    except services.ExerciseError as error:
+        form.add_error(error.field if error.field in form.fields else None, error.message)
+        return _edit_failed(request, program, 409, details_form=form)
+    messages.success(request, "Program saved.")
+    return redirect("exercises:clinic_program", pk)
+
+
+@require_POST
+def clinic_add_item(request: HttpRequest, pk: int) -> HttpResponse:
+    program = _get_editable_program(request, pk)
+    form = AddItemForm(request.POST)
+    if not form.is_valid():
+        return _edit_failed(request, program, 400, add_form=form)
+    try:
+        item = services.add_item(
+            program, by=request.user, exercise=form.cleaned_data["exercise"], now=timezone.now()
+        )
+    except services.ExerciseError as error:
+        form.add_error("exercise", error.message)
+        return _edit_failed(request, program, 409, add_form=form)
+    messages.success(request, f"Added {item.exercise.name} with its usual dosage; adjust it here.")
+    return redirect("exercises:clinic_item", pk, item.pk)
+
+
+@require_http_methods(["GET", "POST"])
+def clinic_item(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
+    program = _get_editable_program(request, pk)
+    item = _get_item(program, item_pk)
+    if request.method == "GET":
+        form = DosageForm(initial=dosage_initial(item.dosage_value))
+        return render(request, "exercises/clinic/item.html", {"program": program, "item": item,
+                                                               "form": form})  # fmt: skip
+    form = DosageForm(request.POST)
+    if not form.is_valid() or form.dosage is None:
+        context = {"program": program, "item": item, "form": form}
+        return render(request, "exercises/clinic/item.html", context, status=400)
+    try:
+        services.update_item(item, by=request.user, dosage=form.dosage, now=timezone.now())
+    except services.ExerciseError as error:
+        form.add_error(None, error.message)
+        context = {"program": program, "item": item, "form": form}
+        return render(request, "exercises/clinic/item.html", context, status=409)
+    messages.success(request, f"Saved: {item.exercise.name}, {form.dosage.describe()}.")
+    return redirect("exercises:clinic_program", pk)
+
+
+def _item_action(request: HttpRequest, pk: int, item_pk: int, action: Any, done: str) -> Any:
+    program = _get_editable_program(request, pk)
+    item = _get_item(program, item_pk)
+    try:
+        action(item, by=request.user, now=timezone.now())
+    except services.ExerciseError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, done.format(name=item.exercise.name))
+    return redirect("exercises:clinic_program", pk)
+
+
+@require_POST
+def clinic_remove_item(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
+    return _item_action(request, pk, item_pk, services.remove_item, "Removed {name}.")
+
+
+@require_POST
+def clinic_move_up(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
+    def up(item: ProgramItem, **kwargs: Any) -> None:
+        services.move_item(item, up=True, **kwargs)
+
+    return _item_action(request, pk, item_pk, up, "Moved {name} up.")
+
+
+@require_POST
+def clinic_move_down(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
+    def down(item: ProgramItem, **kwargs: Any) -> None:
+        services.move_item(item, up=False, **kwargs)
+
+    return _item_action(request, pk, item_pk, down, "Moved {name} down.")
+
+
+@require_http_methods(["GET", "POST"])
+def clinic_assign(request: HttpRequest, pk: int) -> HttpResponse:
+    program = _get_clinic_program(request, pk)
+    user = _require_clinician(request)
+    if not (program.is_template or services.can_edit(program, user)):
+        raise Http404("No such program.")
+    if request.method == "GET":
+        form = AssignForm(clinician=user, initial={"start_date": timezone.localdate()})
+        return render(request, "exercises/clinic/assign.html", {"program": program, "form": form})
+    form = AssignForm(request.POST, clinician=user)
+    if not form.is_valid():
+        context = {"program": program, "form": form}
+        return render(request, "exercises/clinic/assign.html", context, status=400)
+    data = form.cleaned_data
+    try:
+        assignment = services.assign(
+            program, by=user, patient=data["patient_email"], start_date=data["start_date"],
+            weeks=data["weeks"], time_zone=data["time_zone"], note=data["note"],
+            now=timezone.now(),
+        )  # fmt: skip
+    except services.ExerciseError as error:
+        form.add_error(error.field if error.field in form.fields else None, error.message)
+        context = {"program": program, "form": form}
+        return render(request, "exercises/clinic/assign.html", context, status=409)
+    messages.success(
+        request,
+        f"Assigned to {assignment.patient.get_public_name()}. Adjust any dosage for them below.",
+    )
+    return redirect("exercises:clinic_program", assignment.program_id)
+
+
+@require_POST
+def clinic_finish(request: HttpRequest, pk: int) -> HttpResponse:
+    program = _get_editable_program(request, pk)
+    assignment = program.assignment_or_none
+    if assignment is None:
+        raise Http404("This program is not assigned.")
+    try:
+        services.finish(assignment, by=request.user, now=timezone.now())
+    except services.ExerciseError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, "Program finished. Its sessions stay in the patient's history.")
+    return redirect("exercises:clinic_program", pk)
+
+
+@require_GET
+def clinic_handout(request: HttpRequest, pk: int) -> HttpResponse:
+    program = _get_clinic_program(request, pk)
+    if program.assignment_or_none is None and not program.items.exists():
+        raise Http404("Nothing to print yet.")
+    return _pdf_response(program)
+
+
+@require_GET
+def clinic_patients(request: HttpRequest) -> HttpResponse:
+    user = _require_clinician(request)
+    rows = summaries.patient_rows(user, now=timezone.now())
+    return render(request, "exercises/clinic/patients.html", {"rows": rows})
+
+
+@require_GET
+def clinic_patient(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _require_clinician(request)
+    assignments = list(
+        Assignment.objects.visible_to(user)
+        .filter(patient_id=pk)
+        .select_related("program", "patient", "clinician")
+        .prefetch_related(Prefetch("program__items", ProgramItem.objects.select_related(
+            "exercise")))  # fmt: skip
+    )
+    if not assignments:
+        raise Http404("No such patient in your care.")
+    now = timezone.now()
+    logs = list(SessionLog.objects.visible_to(user).filter(assignment__patient_id=pk)
+                .order_by("logged_at", "pk"))  # fmt: skip
+    flagged = [log.local_date for log in logs if log.ease_off]
+    sections = []
+    for assignment in assignments:
+        own = [log for log in logs if log.assignment_id == assignment.pk]
+        items = list(assignment.program.items.all())
+        sections.append({
+            "assignment": assignment,
+            "progress": summaries.program_progress(
+                assignment, items=items, logs=own, now=now, flagged_days=flagged),
+            "logs": own[::-1][:20],
+        })  # fmt: skip
+    context = {"patient": assignments[0].patient, "sections": sections}
+    return render(request, "exercises/clinic/patient.html", context)
