@@ -264,6 +264,8 @@ MEND_COMMENT_MAX_LINKS = 2
 # Anonymous article pages are served from the cache for this long at most;
 # publishing, unpublishing and approved comments purge them sooner.
 MEND_PAGE_CACHE_SECONDS = env_int("MEND_PAGE_CACHE_SECONDS", 600)
+# How often each process asks the shared cache whether pages were purged.
+MEND_PAGE_CACHE_RECHECK = env_int("MEND_PAGE_CACHE_RECHECK_MS", 1000) / 1000
 # The exercise player's clock as a percentage of real time (1-100); below 100 only for tests.
 MEND_PLAYER_CLOCK_PERCENT = env_int("MEND_PLAYER_CLOCK_PERCENT", 100)
 

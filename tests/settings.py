@@ -26,3 +26,4 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = True
 os.makedirs(STATIC_ROOT, exist_ok=True)
 MEND_FORM_MIN_SECONDS = 3
+MEND_PAGE_CACHE_RECHECK = 0.0  # every request sees a purge at once; tests of the delay set it

@@ -8,13 +8,17 @@ the form was shown. Templates mark that spot with ``{% form_tokens %}``.
 Only responses a view marks with the ``CACHE_HEADER`` are stored, and only if
 they set no cookie, so nobody's session, messages or form errors are ever
 kept. Any publish, unpublish, move or approved comment bumps one generation
-counter, which retires every stored page at once, in every process.
+counter, which retires every stored page at once, in every process (within
+``MEND_PAGE_CACHE_RECHECK`` seconds: each process reads the counter at most
+that often).
 """
 
 from __future__ import annotations
 
 import gzip
+import math
 import secrets
+import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -134,20 +138,55 @@ def _serve(entry: Entry, environ: dict[str, Any], start_response: StartResponse)
 
 
 class PageCacheApp:
-    """WSGI wrapper: serve stored pages, store the ones Django marks as cacheable."""
+    """WSGI wrapper: serve stored pages, store the ones Django marks as cacheable.
 
-    def __init__(self, app: WSGIApp) -> None:
+    Each process keeps the pages it served in memory and asks the shared cache
+    for the current generation at most once per ``recheck`` seconds, so a
+    purge reaches every process within that time and a hit costs no I/O.
+    """
+
+    LOCAL_ENTRIES = 512
+
+    def __init__(
+        self,
+        app: WSGIApp,
+        *,
+        recheck: float | None = None,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
         self.app = app
+        self.recheck = settings.MEND_PAGE_CACHE_RECHECK if recheck is None else recheck
+        self.clock = clock
+        self._local: dict[str, Entry] = {}
+        self._generation = ""
+        self._checked_at = -math.inf
 
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         if not _is_candidate(environ):
             return self.app(environ, start_response)
         key = _entry_key(environ)
-        found = cache.get_many([_GENERATION_KEY, key])
-        entry = found.get(key)
-        if isinstance(entry, Entry) and entry.generation == found.get(_GENERATION_KEY):
+        entry = self._find(key)
+        if entry is not None:
             return _serve(entry, environ, start_response)
         return self._render(environ, start_response, key)
+
+    def _find(self, key: str) -> Entry | None:
+        now = self.clock()
+        if now - self._checked_at >= self.recheck:
+            generation = _generation()
+            if generation != self._generation:
+                self._local.clear()
+                self._generation = generation
+            self._checked_at = now
+        entry = self._local.get(key)
+        if entry is None:
+            found = cache.get(key)
+            if not isinstance(found, Entry) or found.generation != self._generation:
+                return None
+            if len(self._local) >= self.LOCAL_ENTRIES:
+                self._local.pop(next(iter(self._local)))
+            entry = self._local[key] = found
+        return entry
 
     def _render(
         self, environ: dict[str, Any], start_response: StartResponse, key: str

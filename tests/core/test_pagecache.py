@@ -126,3 +126,39 @@ def test_gzip_for_readers_who_accept_it(app: PageCacheApp, article: ArticlePage)
 
     assert headers["content-encoding"] == ["gzip"]
     assert b"Achilles pain when running" in gzip.decompress(body)
+
+
+def test_a_purge_reaches_each_process_within_the_recheck_time(
+    django_app: Recorder, article: ArticlePage
+) -> None:
+    clock = [100.0]
+    app = PageCacheApp(django_app, recheck=1.0, clock=lambda: clock[0])
+    get(app, article.url)
+    get(app, article.url)
+    assert django_app.calls == 1
+    article.title = "Achilles pain, revised"
+    article.save_revision().publish()
+
+    clock[0] += 0.5
+    _, _, body = get(app, article.url)
+    assert b"Achilles pain when running" in body  # this process has not looked yet
+
+    clock[0] += 0.6
+    _, _, body = get(app, article.url)
+    assert b"Achilles pain, revised" in body
+    assert django_app.calls == 2
+
+
+def test_hits_between_rechecks_do_not_touch_the_shared_cache(
+    django_app: Recorder, article: ArticlePage, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    app = PageCacheApp(django_app, recheck=60.0, clock=lambda: 5.0)
+    get(app, article.url)
+    get(app, article.url)
+
+    def unreachable(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the shared cache was read")
+
+    monkeypatch.setattr("mend.core.pagecache.cache.get", unreachable)
+    status, _, _ = get(app, article.url)
+    assert status == "200 OK"
