@@ -104,7 +104,8 @@ def _site_tree(report: Report) -> ArticleIndexPage:
                 title=CLINIC,
                 slug="home",
                 intro="Clear advice on pain and movement from our physical therapists, "
-                "with exercises you can follow at home.",
+                "with exercises you can follow at home. (Riverside is a fictional clinic: "
+                "this is Mend's demo, and its articles are education, not a diagnosis.)",
             )
         )
         report.add("home page")
