@@ -2,9 +2,9 @@
 
 Manage links, waitlist offers, account links and calendar feeds carry their
 secret in the path. Django logs the path of a request that ends in 4xx or 5xx
-(``django.request``), and the development server logs every request
-(``django.server``); this filter rewrites the secret part before any handler
-sees it. Installed on those loggers when the app is ready.
+(``django.request``); the development server and, with MEND_ACCESS_LOG, the
+web server log every request. This filter rewrites the secret part before any
+handler sees it. Installed on those loggers when the app is ready.
 """
 
 from __future__ import annotations
@@ -14,7 +14,13 @@ import re
 
 SECRET_PATH = re.compile(r"(/book/(?:manage|offer|link)/|/clinic/feed/)[^/\s\"'?]+")
 REDACTED = r"\1[redacted]"
-LOGGERS = ("django.request", "django.server", "django.security.csrf", "gunicorn.access")
+LOGGERS = (
+    "django.request",
+    "django.server",
+    "django.security.csrf",
+    "granian.access",
+    "gunicorn.access",
+)
 
 
 def redact(text: str) -> str:

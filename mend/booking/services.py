@@ -155,8 +155,8 @@ def _check_want(want: Want, start: datetime, now: datetime) -> None:
     if not want.visit_type.is_active:
         raise BookingError("This kind of visit is not offered at the moment.")
     if not want.visit_type.allows(want.mode):
-        label = Mode(want.mode).label.lower() if want.mode in Mode.values else want.mode
-        raise BookingError(f"{want.visit_type.name} is not offered as a {label}.")
+        how = {Mode.VIRTUAL: "by video", Mode.IN_PERSON: "in person"}.get(want.mode, "that way")
+        raise BookingError(f"{want.visit_type.name} is not offered {how}.")
     if want.mode == Mode.IN_PERSON and want.location is None:
         raise BookingError("Please choose where you would like to be seen.")
     if start.utcoffset() is None:
