@@ -12,8 +12,16 @@ from mend.exercises import links
 from mend.exercises.dosage import SIDE_LABELS, Dosage, DosageError
 from mend.exercises.forms import SIDES_CHOICES, TIMING_CHOICES
 
-_NUMBERS = ("sets", "reps", "hold_s", "hold_max_s", "rest_s", "times_per_day", "days_per_week",
-            "weeks")  # fmt: skip
+_NUMBERS = (
+    "sets",
+    "reps",
+    "hold_s",
+    "hold_max_s",
+    "rest_s",
+    "times_per_day",
+    "days_per_week",
+    "weeks",
+)
 
 
 class DosageBlock(blocks.StructBlock):
@@ -24,9 +32,11 @@ class DosageBlock(blocks.StructBlock):
     hold_s = blocks.IntegerBlock(required=False, label="Hold (seconds)")
     hold_max_s = blocks.IntegerBlock(required=False, label="Longest hold (seconds)")
     hold_movement = blocks.CharBlock(
-        required=False, max_length=200, label="Movement while holding",
+        required=False,
+        max_length=200,
+        label="Movement while holding",
         help_text="e.g. turn the leg in and out",
-    )  # fmt: skip
+    )
     sides = blocks.ChoiceBlock(choices=SIDES_CHOICES, required=False)
     side_label = blocks.ChoiceBlock(
         choices=[(key, key) for key in SIDE_LABELS], required=False, label="A side is a"

@@ -17,10 +17,12 @@ FIELDS = ("q", "region", "purpose", "equipment", "tag")
 
 class LibraryFilter(forms.Form):
     q = forms.CharField(
-        label="Search exercises", required=False, max_length=QUERY_MAX_LENGTH,
+        label="Search exercises",
+        required=False,
+        max_length=QUERY_MAX_LENGTH,
         widget=forms.TextInput(attrs={"type": "search"}),
         error_messages={"max_length": f"Search for at most {QUERY_MAX_LENGTH} characters."},
-    )  # fmt: skip
+    )
     region = forms.ChoiceField(label="Body region", required=False)
     purpose = forms.ChoiceField(
         label="Purpose", required=False, choices=[("", "Any purpose"), *Exercise.Purpose.choices]
@@ -40,10 +42,12 @@ class LibraryFilter(forms.Form):
         self.fields["tag"].choices = [("", "Any tag")] + [
             (tag.slug, tag.name) for tag in used.order_by("name")
         ]
-        for name, message in (("region", "Choose a region from the list."),
-                              ("purpose", "Choose a purpose from the list."),
-                              ("equipment", "Choose equipment from the list."),
-                              ("tag", "Choose a tag from the list.")):  # fmt: skip
+        for name, message in (
+            ("region", "Choose a region from the list."),
+            ("purpose", "Choose a purpose from the list."),
+            ("equipment", "Choose equipment from the list."),
+            ("tag", "Choose a tag from the list."),
+        ):
             self.fields[name].error_messages["invalid_choice"] = message
 
     def _value(self, name: str) -> str:
@@ -69,10 +73,13 @@ class LibraryFilter(forms.Form):
             exercises = exercises.filter(tags__slug=tag)
         if query := self._value("q"):
             ranked = [hit.pk for hit in Exercise.objects.search(query, operator="and")]
-            order = Case(*[When(pk=pk, then=Value(rank)) for rank, pk in enumerate(ranked)],
-                         output_field=IntegerField())  # fmt: skip
-            exercises = exercises.filter(pk__in=ranked).order_by(order) if ranked else (
-                exercises.none())  # fmt: skip
+            order = Case(
+                *[When(pk=pk, then=Value(rank)) for rank, pk in enumerate(ranked)],
+                output_field=IntegerField(),
+            )
+            exercises = (
+                exercises.filter(pk__in=ranked).order_by(order) if ranked else (exercises.none())
+            )
         return exercises
 
     def query_string(self) -> str:

@@ -84,7 +84,9 @@ def dosage_fields() -> dict[str, forms.Field]:
         "hold_s": _number("Hold (seconds)", 1, 600, "The shortest hold; the timer uses it."),
         "hold_max_s": _number("Longest hold (seconds)", 1, 600, "For a range such as 30–60 s."),
         "hold_movement": forms.CharField(
-            label="Movement while holding", required=False, max_length=200,
+            label="Movement while holding",
+            required=False,
+            max_length=200,
             help_text="e.g. turn the leg in and out",
         ),
         "sides": forms.ChoiceField(label="Sides", choices=SIDES_CHOICES, initial=Sides.NONE.value),
@@ -94,7 +96,9 @@ def dosage_fields() -> dict[str, forms.Field]:
         "rest_s": _number("Rest between sets (seconds)", 0, 900, "Empty: rest until ready."),
         "rest_max_s": _number("Longest rest (seconds)", 0, 900),
         "tempo": forms.CharField(
-            label="Tempo", required=False, max_length=12,
+            label="Tempo",
+            required=False,
+            max_length=12,
             help_text="Seconds lowering-pause-lifting-pause, e.g. 3-0-3-0 (X: explosive).",
         ),
         "load_kind": forms.ChoiceField(label="Load", choices=LOAD_CHOICES, required=False),
@@ -102,22 +106,30 @@ def dosage_fields() -> dict[str, forms.Field]:
             label="Load amount or band colour", required=False, max_length=30
         ),
         "progression": forms.CharField(
-            label="Progression", required=False, max_length=500,
-            widget=forms.Textarea(attrs={"rows": 2}), help_text="e.g. add 5 kg when pain-free.",
+            label="Progression",
+            required=False,
+            max_length=500,
+            widget=forms.Textarea(attrs={"rows": 2}),
+            help_text="e.g. add 5 kg when pain-free.",
         ),
         "times_per_day": _number("Times a day", 1, 10),
         "days_per_week": _number("Days a week", 1, 7),
         "timing": forms.MultipleChoiceField(
-            label="When", choices=TIMING_CHOICES, required=False,
+            label="When",
+            choices=TIMING_CHOICES,
+            required=False,
             widget=forms.CheckboxSelectMultiple,
         ),
         "activity_label": forms.CharField(
-            label="The activity", max_length=40, initial="activity",
+            label="The activity",
+            max_length=40,
+            initial="activity",
             help_text="What “before / during / after” refers to, e.g. runs.",
         ),
         "weeks": _number("Program length (weeks)", 1, MAX_WEEKS),
         "pain_max_during": forms.IntegerField(
-            label="Highest acceptable pain during (0–10)", initial=5,
+            label="Highest acceptable pain during (0–10)",
+            initial=5,
             error_messages={"invalid": "Give a whole number.", "required": "Give a number 0–10."},
             widget=forms.NumberInput(attrs={"min": 0, "max": 10, "inputmode": "numeric"}),
         ),
@@ -131,8 +143,18 @@ def dosage_fields() -> dict[str, forms.Field]:
 
 
 DOSAGE_FIELD_NAMES = tuple(dosage_fields())
-_PLAIN = ("sets", "reps", "rm_target", "hold_s", "hold_max_s", "rest_s", "rest_max_s",
-          "times_per_day", "days_per_week", "weeks")  # fmt: skip
+_PLAIN = (
+    "sets",
+    "reps",
+    "rm_target",
+    "hold_s",
+    "hold_max_s",
+    "rest_s",
+    "rest_max_s",
+    "times_per_day",
+    "days_per_week",
+    "weeks",
+)
 _TEXT = ("hold_movement", "tempo", "progression", "notes")
 
 
@@ -140,16 +162,18 @@ def dosage_initial(dosage: Dosage) -> dict[str, Any]:
     data = dosage.to_dict()
     initial: dict[str, Any] = {name: data[name] for name in (*_PLAIN, *_TEXT)}
     initial.update(
-        sides=data["sides"], side_label=data["side_label"], timing=data["timing"],
+        sides=data["sides"],
+        side_label=data["side_label"],
+        timing=data["timing"],
         activity_label=data["activity_label"],
         pain_max_during=dosage.pain_rule.max_during,
         pain_settle=dosage.pain_rule.settle_by_next_morning,
-    )  # fmt: skip
+    )
     if dosage.load is not None:
         value = dosage.load.value
         initial["load_kind"] = dosage.load.kind.value
-        initial["load_value"] = value if isinstance(value, str) else "" if value is None else (
-            f"{value:g}"
+        initial["load_value"] = (
+            value if isinstance(value, str) else "" if value is None else (f"{value:g}")
         )
     return initial
 
@@ -169,11 +193,15 @@ class DosageMixin:
         }
         raw.update({name: data.get(name, "").strip() for name in _TEXT})
         raw.update(
-            sides=data["sides"], side_label=data["side_label"], timing=data.get("timing", []),
+            sides=data["sides"],
+            side_label=data["side_label"],
+            timing=data.get("timing", []),
             activity_label=(data.get("activity_label") or "").strip(),
-            pain_rule={"max_during": data["pain_max_during"],
-                       "settle_by_next_morning": bool(data.get("pain_settle"))},
-        )  # fmt: skip
+            pain_rule={
+                "max_during": data["pain_max_during"],
+                "settle_by_next_morning": bool(data.get("pain_settle")),
+            },
+        )
         load = self._load(data)
         if load is False:
             return None
@@ -187,7 +215,7 @@ class DosageMixin:
             return None
         return self.dosage
 
-    def _load(self, data: dict[str, Any]) -> dict[str, object] | None | bool:
+    def _load(self, data: dict[str, Any]) -> dict[str, object] | bool | None:
         kind = data.get("load_kind") or ""
         value = (data.get("load_value") or "").strip()
         if not kind:
@@ -241,25 +269,34 @@ ExerciseAdminForm = type(
 
 
 class ProgramForm(forms.Form):
-    name = forms.CharField(
-        max_length=120, error_messages={"required": "Give the program a name."}
-    )
+    name = forms.CharField(max_length=120, error_messages={"required": "Give the program a name."})
     goal = forms.CharField(
-        required=False, max_length=500, widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
         help_text="What the patient is working towards, in their words if you can.",
     )
     weekdays = forms.MultipleChoiceField(
-        label="Days", choices=WEEKDAY_CHOICES, widget=forms.CheckboxSelectMultiple,
+        label="Days",
+        choices=WEEKDAY_CHOICES,
+        widget=forms.CheckboxSelectMultiple,
         initial=[str(day) for day in range(7)],
-        error_messages={"required": "Choose at least one day.",
-                        "invalid_choice": "Choose days of the week from the list."},
-    )  # fmt: skip
+        error_messages={
+            "required": "Choose at least one day.",
+            "invalid_choice": "Choose days of the week from the list.",
+        },
+    )
     sessions_per_day = forms.IntegerField(
-        label="Sessions a day", min_value=1, max_value=4, initial=1,
-        error_messages={"min_value": "From 1 to 4 sessions a day.",
-                        "max_value": "From 1 to 4 sessions a day.",
-                        "invalid": "Give a whole number from 1 to 4."},
-    )  # fmt: skip
+        label="Sessions a day",
+        min_value=1,
+        max_value=4,
+        initial=1,
+        error_messages={
+            "min_value": "From 1 to 4 sessions a day.",
+            "max_value": "From 1 to 4 sessions a day.",
+            "invalid": "Give a whole number from 1 to 4.",
+        },
+    )
 
 
 class NewProgramForm(ProgramForm):
@@ -270,35 +307,48 @@ class NewProgramForm(ProgramForm):
 
 class AddItemForm(forms.Form):
     exercise = forms.ModelChoiceField(
-        queryset=Exercise.objects.all(), empty_label="Choose an exercise",
-        error_messages={"required": "Choose an exercise from the library.",
-                        "invalid_choice": "Choose an exercise from the library."},
-    )  # fmt: skip
+        queryset=Exercise.objects.all(),
+        empty_label="Choose an exercise",
+        error_messages={
+            "required": "Choose an exercise from the library.",
+            "invalid_choice": "Choose an exercise from the library.",
+        },
+    )
 
 
 class AssignForm(forms.Form):
     patient_email = forms.EmailField(
         label="Patient's email address",
         help_text="The address the patient signed up with.",
-        error_messages={"required": "Give the patient's email address.",
-                        "invalid": "Give a valid email address."},
-    )  # fmt: skip
+        error_messages={
+            "required": "Give the patient's email address.",
+            "invalid": "Give a valid email address.",
+        },
+    )
     start_date = forms.DateField(
-        label="First day", widget=forms.DateInput(attrs={"type": "date"}),
+        label="First day",
+        widget=forms.DateInput(attrs={"type": "date"}),
         error_messages={"required": "Give the first day.", "invalid": "Give a date."},
     )
     weeks = forms.IntegerField(
-        label="Length in weeks", required=False, min_value=1, max_value=MAX_WEEKS,
+        label="Length in weeks",
+        required=False,
+        min_value=1,
+        max_value=MAX_WEEKS,
         help_text="Empty: until you finish it.",
-        error_messages={"min_value": f"From 1 to {MAX_WEEKS} weeks.",
-                        "max_value": f"From 1 to {MAX_WEEKS} weeks.",
-                        "invalid": "Give a whole number of weeks."},
-    )  # fmt: skip
+        error_messages={
+            "min_value": f"From 1 to {MAX_WEEKS} weeks.",
+            "max_value": f"From 1 to {MAX_WEEKS} weeks.",
+            "invalid": "Give a whole number of weeks.",
+        },
+    )
     time_zone = forms.ChoiceField(
         label="Patient's time zone", help_text="Decides when the patient's day starts."
     )
     note = forms.CharField(
-        label="Note for the patient", required=False, max_length=NOTE_MAX_LENGTH,
+        label="Note for the patient",
+        required=False,
+        max_length=NOTE_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
 
@@ -321,8 +371,10 @@ class AssignForm(forms.Form):
 
 
 def item_choices(items: list[ProgramItem]) -> list[tuple[str, str]]:
-    return [(str(item.position), f"{item.exercise.name}: {item.dosage_value.describe()}")
-            for item in items]  # fmt: skip
+    return [
+        (str(item.position), f"{item.exercise.name}: {item.dosage_value.describe()}")
+        for item in items
+    ]
 
 
 def _rating(label: str, message: str, *, required: bool = True) -> forms.IntegerField:
@@ -338,22 +390,32 @@ def _rating(label: str, message: str, *, required: bool = True) -> forms.Integer
 
 class LogForm(forms.Form):
     done = forms.TypedMultipleChoiceField(
-        label="What did you do?", coerce=int, widget=forms.CheckboxSelectMultiple,
-        error_messages={"required": "Tick at least one exercise you did.",
-                        "invalid_choice": "Tick exercises from this program only."},
-    )  # fmt: skip
+        label="What did you do?",
+        coerce=int,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={
+            "required": "Tick at least one exercise you did.",
+            "invalid_choice": "Tick exercises from this program only.",
+        },
+    )
     pain_during = _rating("Pain during the exercises (0–10)", PAIN_MESSAGE)
     pain_now = _rating("Pain now (0–10)", PAIN_MESSAGE)
     effort = _rating("Effort (0–10)", EFFORT_MESSAGE, required=False)
     note = forms.CharField(
-        label="Note", required=False, max_length=NOTE_MAX_LENGTH,
+        label="Note",
+        required=False,
+        max_length=NOTE_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="Anything your clinician should know.",
         error_messages={"max_length": f"Keep the note to {NOTE_MAX_LENGTH} characters."},
-    )  # fmt: skip
-    token = forms.UUIDField(widget=forms.HiddenInput, error_messages={
-        "required": "Please reload the page and try again.",
-        "invalid": "Please reload the page and try again."})  # fmt: skip
+    )
+    token = forms.UUIDField(
+        widget=forms.HiddenInput,
+        error_messages={
+            "required": "Please reload the page and try again.",
+            "invalid": "Please reload the page and try again.",
+        },
+    )
 
     def __init__(self, *args: Any, items: list[ProgramItem], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

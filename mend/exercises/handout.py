@@ -46,9 +46,13 @@ def render_pdf(program: Program, *, items: list[ProgramItem]) -> bytes:
     for item in items:
         image = _image_data_uri(item)
         entries.append(
-            {"item": item, "dosage": item.dosage_value, "image": image[0] if image else None,
-             "alt": image[1] if image else ""}
-        )  # fmt: skip
+            {
+                "item": item,
+                "dosage": item.dosage_value,
+                "image": image[0] if image else None,
+                "alt": image[1] if image else "",
+            }
+        )
     player = reverse("exercises:play", args=[program.pk])
     html = render_to_string(
         "exercises/handout.html",

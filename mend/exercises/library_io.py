@@ -49,9 +49,15 @@ VERSION = 1
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 LIST_FIELDS = ("aliases", "steps", "cues", "mistakes", "precautions", "sources")
 TEXT_LIMITS = {
-    "name": 120, "summary": 400, "video_title": 200, "evidence": 5000, "source": 100,
-    "source_id": 100, "licence": 60, "author": 300,
-}  # fmt: skip
+    "name": 120,
+    "summary": 400,
+    "video_title": 200,
+    "evidence": 5000,
+    "source": 100,
+    "source_id": 100,
+    "licence": 60,
+    "author": 300,
+}
 LINE_LIMIT = 500
 PURPOSES = {value for value, _ in Exercise.Purpose.choices}
 REGION_SLUGS = {slug for slug, _ in REGIONS}
@@ -71,8 +77,7 @@ class Report:
 
     def summary(self) -> str:
         return (
-            f"{len(self.created)} created, {len(self.updated)} updated, "
-            f"{len(self.skipped)} skipped"
+            f"{len(self.created)} created, {len(self.updated)} updated, {len(self.skipped)} skipped"
         )
 
 
@@ -119,11 +124,25 @@ def clean_record(record: object) -> tuple[dict[str, Any] | None, list[str]]:
     if not isinstance(record, Mapping):
         return None, ["must be an object"]
     errors: list[str] = []
-    known = {"slug", "name", "purpose", "regions", "equipment", "dosage", "tags", "video_url",
-             "licence_url", "source_url", *LIST_FIELDS, *TEXT_LIMITS}  # fmt: skip
+    known = {
+        "slug",
+        "name",
+        "purpose",
+        "regions",
+        "equipment",
+        "dosage",
+        "tags",
+        "video_url",
+        "licence_url",
+        "source_url",
+        *LIST_FIELDS,
+        *TEXT_LIMITS,
+    }
     errors += [f"{name}: unknown field" for name in record if name not in known]
-    clean: dict[str, Any] = {name: _text(record, name, errors, required=name in (
-        "name", "licence", "author")) for name in TEXT_LIMITS}  # fmt: skip
+    clean: dict[str, Any] = {
+        name: _text(record, name, errors, required=name in ("name", "licence", "author"))
+        for name in TEXT_LIMITS
+    }
     clean.update({name: _lines(record, name, errors) for name in LIST_FIELDS})
     slug = record.get("slug")
     if not isinstance(slug, str) or not SLUG.match(slug) or len(slug) > 120:
@@ -191,7 +210,9 @@ def read_document(data: object) -> list[Any]:
     if not isinstance(data, Mapping) or data.get("format") != FORMAT:
         raise ImportFileError(f'This is not a Mend exercise file (its "format" is not "{FORMAT}").')
     if data.get("version") != VERSION:
-        raise ImportFileError(f"This file is version {data.get('version')!r}; Mend reads {VERSION}.")
+        raise ImportFileError(
+            f"This file is version {data.get('version')!r}; Mend reads {VERSION}."
+        )
     records = data.get("exercises")
     if not isinstance(records, list):
         raise ImportFileError('"exercises" must be a list of records.')
@@ -230,8 +251,11 @@ def to_record(exercise: Exercise) -> dict[str, Any]:
 
 
 def export_document(exercises: Iterable[Exercise] | None = None) -> dict[str, Any]:
-    found = exercises if exercises is not None else Exercise.objects.prefetch_related(
-        "regions", "equipment", "tags").order_by("slug")  # fmt: skip
+    found = (
+        exercises
+        if exercises is not None
+        else Exercise.objects.prefetch_related("regions", "equipment", "tags").order_by("slug")
+    )
     return {"format": FORMAT, "version": VERSION, "exercises": [to_record(e) for e in found]}
 
 
@@ -257,8 +281,21 @@ def _equipment(names: list[str]) -> list[Equipment]:
 
 
 def _save(exercise: Exercise, record: Mapping[str, Any]) -> None:
-    for name in ("slug", "name", "summary", "purpose", "video_url", "video_title", "evidence",
-                 "source", "source_url", "source_id", "licence", "licence_url", "author"):  # fmt: skip
+    for name in (
+        "slug",
+        "name",
+        "summary",
+        "purpose",
+        "video_url",
+        "video_title",
+        "evidence",
+        "source",
+        "source_url",
+        "source_id",
+        "licence",
+        "licence_url",
+        "author",
+    ):
         setattr(exercise, name, record[name])
     for name in ("aliases", "steps", "cues", "mistakes", "precautions", "sources"):
         setattr(exercise, name, "\n".join(record[name]))
@@ -278,9 +315,12 @@ def _comparable(record: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def import_records(
-    records: list[Any], *, only_missing: bool = False, progress: Progress | None = None,
+    records: list[Any],
+    *,
+    only_missing: bool = False,
+    progress: Progress | None = None,
     skipped: Iterable[tuple[str, str]] = (),
-) -> Report:  # fmt: skip
+) -> Report:
     """Check every record, then write them all in one transaction (or none, on any error)."""
     report = Report(skipped=list(skipped))
     cleaned, report.errors = validate(records)

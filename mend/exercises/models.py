@@ -141,9 +141,7 @@ class Exercise(index.Indexed, ClusterableModel):
 
     name = models.CharField(max_length=120)
     slug = models.SlugField(max_length=120, unique=True, help_text="The end of the page address.")
-    aliases = models.TextField(
-        blank=True, help_text="Other names people search for, one per line."
-    )
+    aliases = models.TextField(blank=True, help_text="Other names people search for, one per line.")
     summary = models.TextField(
         max_length=400, blank=True, help_text="What it is for, in one or two sentences."
     )
@@ -156,22 +154,37 @@ class Exercise(index.Indexed, ClusterableModel):
         "common mistakes", blank=True, help_text="Common mistakes, one per line."
     )
     precautions = models.TextField(
-        blank=True, help_text="Who should leave it out or change it, and when to stop; one per line."
+        blank=True,
+        help_text="Who should leave it out or change it, and when to stop; one per line.",
     )
     video_url = models.URLField(
-        "video address", blank=True, validators=[validate_video_url],
+        "video address",
+        blank=True,
+        validators=[validate_video_url],
         help_text="A YouTube or Vimeo address. Readers load the player only when they press play.",
     )
     video_file = models.ForeignKey(
-        "wagtaildocs.Document", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        "wagtaildocs.Document",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
         help_text="Or an uploaded video file (MP4 or WebM).",
     )
     video_captions = models.ForeignKey(
-        "wagtaildocs.Document", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        "wagtaildocs.Document",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
         help_text="Captions for the uploaded video (a WebVTT .vtt file).",
     )
     video_poster = models.ForeignKey(
-        "wagtailimages.Image", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        "wagtailimages.Image",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     video_title = models.CharField(max_length=200, blank=True, help_text="What the video shows.")
     default_dosage = models.JSONField(default=dict, validators=[validate_dosage])
@@ -272,7 +285,8 @@ class ExerciseImage(Orderable):
     exercise = ParentalKey(Exercise, related_name="images", on_delete=models.CASCADE)
     image = models.ForeignKey("wagtailimages.Image", on_delete=models.CASCADE, related_name="+")
     alt = models.CharField(
-        "alternative text", max_length=250,
+        "alternative text",
+        max_length=250,
         help_text="What the image shows, for people who cannot see it. Required.",
     )
     caption = models.CharField(max_length=250, blank=True)
@@ -301,6 +315,8 @@ class ProgramQuerySet(models.QuerySet["Program"]):
 
     def owned_by_patient(self, user: Any) -> ProgramQuerySet:
         """The patient's own programs (their portal and player), through visible_to."""
+        if not user.is_authenticated:
+            return self.none()
         return self.visible_to(user).filter(assignment__patient=user)
 
 
@@ -430,7 +446,10 @@ class Assignment(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="exercise_assignments"
     )
     clinician = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="exercise_assignments_given",
         help_text="Empty when the patient started the routine themselves.",
     )

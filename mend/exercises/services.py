@@ -38,8 +38,14 @@ MAX_START_DAYS_AHEAD = 366
 SETTLE_QUESTION_DAYS = 3  # ask about a session at most this many days later
 # Spread a number of days a week over the week (0 = Monday).
 SPREAD_DAYS = {
-    1: "0", 2: "03", 3: "024", 4: "0134", 5: "01234", 6: "012345", 7: "0123456",
-}  # fmt: skip
+    1: "0",
+    2: "03",
+    3: "024",
+    4: "0134",
+    5: "01234",
+    6: "012345",
+    7: "0123456",
+}
 
 
 class ExerciseError(Exception):
@@ -102,9 +108,13 @@ def _record_version(program: Program, *, by: User, now: dt.datetime, note: str) 
     Program.objects.filter(pk=program.pk).update(version=F("version") + 1, updated_at=now)
     program.refresh_from_db(fields=["version", "updated_at"])
     return ProgramVersion.objects.create(
-        program=program, number=program.version, created_at=now, created_by=by, note=note,
+        program=program,
+        number=program.version,
+        created_at=now,
+        created_by=by,
+        note=note,
         snapshot=_snapshot(program),
-    )  # fmt: skip
+    )
 
 
 def _check_schedule(weekdays: str, sessions_per_day: int) -> None:
@@ -116,26 +126,44 @@ def _check_schedule(weekdays: str, sessions_per_day: int) -> None:
 
 @transaction.atomic
 def create_program(
-    *, owner: User, name: str, goal: str, weekdays: str, sessions_per_day: int,
-    is_template: bool, now: dt.datetime,
-) -> Program:  # fmt: skip
+    *,
+    owner: User,
+    name: str,
+    goal: str,
+    weekdays: str,
+    sessions_per_day: int,
+    is_template: bool,
+    now: dt.datetime,
+) -> Program:
     if not (is_clinician(owner) or owner.is_superuser):
         raise ExerciseError("Only clinicians build programs.")
     _check_schedule(weekdays, sessions_per_day)
     program = Program.objects.create(
-        name=name.strip(), goal=goal.strip(), weekdays=progress.format_weekdays(
-            progress.parse_weekdays(weekdays)), sessions_per_day=sessions_per_day,
-        is_template=is_template, owner=owner, created_at=now, updated_at=now, version=0,
-    )  # fmt: skip
+        name=name.strip(),
+        goal=goal.strip(),
+        weekdays=progress.format_weekdays(progress.parse_weekdays(weekdays)),
+        sessions_per_day=sessions_per_day,
+        is_template=is_template,
+        owner=owner,
+        created_at=now,
+        updated_at=now,
+        version=0,
+    )
     _record_version(program, by=owner, now=now, note="Created")
     return program
 
 
 @transaction.atomic
 def update_details(
-    program: Program, *, by: User, name: str, goal: str, weekdays: str, sessions_per_day: int,
+    program: Program,
+    *,
+    by: User,
+    name: str,
+    goal: str,
+    weekdays: str,
+    sessions_per_day: int,
     now: dt.datetime,
-) -> Program:  # fmt: skip
+) -> Program:
     _check_editable(program, by)
     _check_schedule(weekdays, sessions_per_day)
     program.name, program.goal = name.strip(), goal.strip()
@@ -148,17 +176,23 @@ def update_details(
 
 @transaction.atomic
 def add_item(
-    program: Program, *, by: User, exercise: Exercise, dosage: Dosage | None = None,
+    program: Program,
+    *,
+    by: User,
+    exercise: Exercise,
+    dosage: Dosage | None = None,
     now: dt.datetime,
-) -> ProgramItem:  # fmt: skip
+) -> ProgramItem:
     _check_editable(program, by)
     if program.items.count() >= MAX_ITEMS:
         raise ExerciseError(f"A program holds at most {MAX_ITEMS} exercises.", field="exercise")
     last = program.items.aggregate(last=Max("position"))["last"] or 0
     item = ProgramItem.objects.create(
-        program=program, position=last + 1, exercise=exercise,
+        program=program,
+        position=last + 1,
+        exercise=exercise,
         dosage=(dosage or exercise.dosage).to_dict(),
-    )  # fmt: skip
+    )
     _record_version(program, by=by, now=now, note=f"Added {exercise.name}")
     return item
 
@@ -224,24 +258,40 @@ def _end_date(start_date: dt.date, weeks: int | None) -> dt.date | None:
 
 def _copy(source: Program, *, by: User, now: dt.datetime) -> Program:
     program = Program.objects.create(
-        name=source.name, goal=source.goal, weekdays=source.weekdays,
-        sessions_per_day=source.sessions_per_day, owner=by, created_at=now, updated_at=now,
+        name=source.name,
+        goal=source.goal,
+        weekdays=source.weekdays,
+        sessions_per_day=source.sessions_per_day,
+        owner=by,
+        created_at=now,
+        updated_at=now,
         version=0,
-    )  # fmt: skip
+    )
     ProgramItem.objects.bulk_create(
-        ProgramItem(program=program, position=item.position, exercise_id=item.exercise_id,
-                    dosage=item.dosage)
+        ProgramItem(
+            program=program,
+            position=item.position,
+            exercise_id=item.exercise_id,
+            dosage=item.dosage,
+        )
         for item in source.items.order_by("position", "pk")
-    )  # fmt: skip
+    )
     _record_version(program, by=by, now=now, note=f"Copied from “{source.name}”")
     return program
 
 
 @transaction.atomic
 def assign(
-    source: Program, *, by: User, patient: User, start_date: dt.date, weeks: int | None,
-    time_zone: str, note: str, now: dt.datetime,
-) -> Assignment:  # fmt: skip
+    source: Program,
+    *,
+    by: User,
+    patient: User,
+    start_date: dt.date,
+    weeks: int | None,
+    time_zone: str,
+    note: str,
+    now: dt.datetime,
+) -> Assignment:
     """Assign a program to a patient: templates and assigned programs are copied first."""
     if not can_edit(source, by) and not (source.is_template and is_clinician(by)):
         raise ExerciseError("Only clinicians assign programs.")
@@ -257,10 +307,15 @@ def assign(
     reuse = not source.is_template and source.assignment_or_none is None
     program = source if reuse else _copy(source, by=by, now=now)
     return Assignment.objects.create(
-        program=program, patient=patient, clinician=by, start_date=start_date,
-        end_date=_end_date(start_date, weeks), time_zone=time_zone, note=note.strip(),
+        program=program,
+        patient=patient,
+        clinician=by,
+        start_date=start_date,
+        end_date=_end_date(start_date, weeks),
+        time_zone=time_zone,
+        note=note.strip(),
         created_at=now,
-    )  # fmt: skip
+    )
 
 
 @transaction.atomic
@@ -284,19 +339,29 @@ def start_routine(
             return assignment
     days = SPREAD_DAYS[dosage.days_per_week or 7]
     program = Program.objects.create(
-        name=exercise.name, goal="", weekdays=days,
-        sessions_per_day=min(dosage.times_per_day or 1, 4), owner=patient,
-        created_at=now, updated_at=now, version=0,
-    )  # fmt: skip
+        name=exercise.name,
+        goal="",
+        weekdays=days,
+        sessions_per_day=min(dosage.times_per_day or 1, 4),
+        owner=patient,
+        created_at=now,
+        updated_at=now,
+        version=0,
+    )
     ProgramItem.objects.create(
         program=program, position=1, exercise=exercise, dosage=dosage.to_dict()
     )
     _record_version(program, by=patient, now=now, note="Started from the library")
     today = now.astimezone(zoneinfo.ZoneInfo(time_zone)).date()
     return Assignment.objects.create(
-        program=program, patient=patient, clinician=None, start_date=today,
-        end_date=_end_date(today, dosage.weeks), time_zone=time_zone, created_at=now,
-    )  # fmt: skip
+        program=program,
+        patient=patient,
+        clinician=None,
+        start_date=today,
+        end_date=_end_date(today, dosage.weeks),
+        time_zone=time_zone,
+        created_at=now,
+    )
 
 
 @transaction.atomic
@@ -344,9 +409,17 @@ def _flagged_days(patient: User, today: dt.date) -> list[dt.date]:
 
 
 def log_session(
-    assignment: Assignment, *, by: User, done: list[int], pain_now: int, pain_during: int,
-    effort: int | None, note: str, token: uuid.UUID, now: dt.datetime,
-) -> LogOutcome:  # fmt: skip
+    assignment: Assignment,
+    *,
+    by: User,
+    done: list[int],
+    pain_now: int,
+    pain_during: int,
+    effort: int | None,
+    note: str,
+    token: uuid.UUID,
+    now: dt.datetime,
+) -> LogOutcome:
     if by.pk != assignment.patient_id:
         raise ExerciseError("Only the patient can log their own sessions.")
     today = assignment.local_date(now)
@@ -368,11 +441,19 @@ def log_session(
     try:
         with transaction.atomic():
             log = SessionLog.objects.create(
-                assignment=assignment, token=token, program_version=assignment.program.version,
-                logged_at=now, local_date=today, items=entries, pain_now=pain_now,
-                pain_during=pain_during, effort=effort, note=note.strip(),
-                pain_rule=rule.to_dict(), ease_off=pain_during > rule.max_during,
-            )  # fmt: skip
+                assignment=assignment,
+                token=token,
+                program_version=assignment.program.version,
+                logged_at=now,
+                local_date=today,
+                items=entries,
+                pain_now=pain_now,
+                pain_during=pain_during,
+                effort=effort,
+                note=note.strip(),
+                pain_rule=rule.to_dict(),
+                ease_off=pain_during > rule.max_during,
+            )
     except IntegrityError:  # the same form sent twice at once: the first one counts
         log = SessionLog.objects.get(assignment=assignment, token=token)
         return _outcome(log, today=today, duplicate=True)

@@ -87,8 +87,11 @@ EXERCISES: list[dict[str, Any]] = [
         "the middle of the tendon find it eases stiffness. Treat it as an optional comfort "
         "drill beside calf strengthening, not as the treatment. Static stretching before a "
         "run has not been shown to prevent injury; strength training has.",
-        sources=[CPG, "Wilke J et al. Arch Phys Med Rehabil 2016;97(3):454-461.",
-                 "Lauersen JB et al. Br J Sports Med 2014;48(11):871-877."],  # fmt: skip
+        sources=[
+            CPG,
+            "Wilke J et al. Arch Phys Med Rehabil 2016;97(3):454-461.",
+            "Lauersen JB et al. Br J Sports Med 2014;48(11):871-877.",
+        ],
     ),
     _R(
         slug="straight-knee-calf-stretch",
@@ -113,8 +116,13 @@ EXERCISES: list[dict[str, Any]] = [
             "Arching the low back instead of moving the hips forward.",
         ],
         precautions=[INSERTIONAL, ACHILLES_RED_FLAG],
-        dosage={"reps": 2, "hold_s": 30, "sides": "each", "side_label": "leg",
-                "days_per_week": 7},  # fmt: skip
+        dosage={
+            "reps": 2,
+            "hold_s": 30,
+            "sides": "each",
+            "side_label": "leg",
+            "days_per_week": 7,
+        },
         tags=["calf", "stretching", "running"],
         evidence="Stretching guidance for adults: hold each stretch 10–30 seconds (30–60 for "
         "older adults), repeat to about 60 seconds per muscle, at least 2–3 days a week; "
@@ -138,8 +146,13 @@ EXERCISES: list[dict[str, Any]] = [
         cues=["The pull sits lower than in the straight-knee stretch."],
         mistakes=["Letting the back heel lift as the knee bends.", "Bouncing."],
         precautions=[INSERTIONAL, ACHILLES_RED_FLAG],
-        dosage={"reps": 2, "hold_s": 30, "sides": "each", "side_label": "leg",
-                "days_per_week": 7},  # fmt: skip
+        dosage={
+            "reps": 2,
+            "hold_s": 30,
+            "sides": "each",
+            "side_label": "leg",
+            "days_per_week": 7,
+        },
         tags=["calf", "stretching", "running"],
         evidence="Bending the knee slackens the upper calf muscle, which crosses the knee, "
         "so the stretch moves to the deeper muscle that starts below it.",
@@ -177,9 +190,14 @@ EXERCISES: list[dict[str, Any]] = [
             PAIN_CAUTION,
             ACHILLES_RED_FLAG,
         ],
-        dosage={"sets": 3, "reps": 15, "times_per_day": 2, "days_per_week": 7, "weeks": 12,
-                "progression": "Once it is pain-free, add weight in a backpack, about 5 kg at "
-                "a time."},  # fmt: skip
+        dosage={
+            "sets": 3,
+            "reps": 15,
+            "times_per_day": 2,
+            "days_per_week": 7,
+            "weeks": 12,
+            "progression": "Once it is pain-free, add weight in a backpack, about 5 kg at a time.",
+        },
         tags=["achilles", "calf", "loading", "running"],
         evidence="In the original protocol people did 3 sets of 15 with the knee straight and "
         "3 with it bent, twice a day, every day, for 12 weeks, accepting some pain and adding "
@@ -190,8 +208,7 @@ EXERCISES: list[dict[str, Any]] = [
         slug="eccentric-heel-drop-bent-knee",
         name="Eccentric heel drop, bent knee",
         aliases=["Alfredson heel drop, bent knee", "Soleus heel drop"],
-        summary="The bent-knee version of the slow heel drop, which works the deeper calf "
-        "muscle.",
+        summary="The bent-knee version of the slow heel drop, which works the deeper calf muscle.",
         regions=["calf-achilles"],
         purpose="strengthen",
         equipment=["Step"],
@@ -210,9 +227,14 @@ EXERCISES: list[dict[str, Any]] = [
             PAIN_CAUTION,
             ACHILLES_RED_FLAG,
         ],
-        dosage={"sets": 3, "reps": 15, "times_per_day": 2, "days_per_week": 7, "weeks": 12,
-                "progression": "Once it is pain-free, add weight in a backpack, about 5 kg at "
-                "a time."},  # fmt: skip
+        dosage={
+            "sets": 3,
+            "reps": 15,
+            "times_per_day": 2,
+            "days_per_week": 7,
+            "weeks": 12,
+            "progression": "Once it is pain-free, add weight in a backpack, about 5 kg at a time.",
+        },
         tags=["achilles", "calf", "loading", "running"],
         evidence=CALF_LOADING_EVIDENCE,
         sources=[ALFREDSON, SILBERNAGEL],
@@ -234,9 +256,14 @@ EXERCISES: list[dict[str, Any]] = [
         cues=["Push up through the big toe side of the foot.", "Take about 3 seconds down."],
         mistakes=["Rolling out onto the little toes.", "Bouncing off the floor."],
         precautions=[PAIN_CAUTION, ACHILLES_RED_FLAG],
-        dosage={"sets": 3, "reps": 15, "rest_s": 60, "days_per_week": 3,
-                "progression": "When 3 × 15 is easy, do them on one leg, then with the knee "
-                "bent, then off a step."},  # fmt: skip
+        dosage={
+            "sets": 3,
+            "reps": 15,
+            "rest_s": 60,
+            "days_per_week": 3,
+            "progression": "When 3 × 15 is easy, do them on one leg, then with the knee "
+            "bent, then off a step.",
+        },
         tags=["achilles", "calf", "loading"],
         evidence="When pain is where the tendon meets the heel, raises on a flat floor load "
         "the tendon without pressing it against the bone. " + CALF_LOADING_EVIDENCE,
@@ -264,8 +291,15 @@ EXERCISES: list[dict[str, Any]] = [
             PAIN_CAUTION,
             ACHILLES_RED_FLAG,
         ],
-        dosage={"sets": 3, "reps": 12, "tempo": "3-0-3-0", "rest_s": 90, "sides": "each",
-                "side_label": "leg", "days_per_week": 3},  # fmt: skip
+        dosage={
+            "sets": 3,
+            "reps": 12,
+            "tempo": "3-0-3-0",
+            "rest_s": 90,
+            "sides": "each",
+            "side_label": "leg",
+            "days_per_week": 3,
+        },
         tags=["achilles", "calf", "loading", "running"],
         evidence=CALF_LOADING_EVIDENCE,
         sources=[BEYER, SILBERNAGEL],
@@ -291,11 +325,18 @@ EXERCISES: list[dict[str, Any]] = [
         ],
         mistakes=["Using a weight so light the last repetitions are easy.", "Bouncing."],
         precautions=[PAIN_CAUTION, ACHILLES_RED_FLAG],
-        dosage={"sets": 3, "rm_target": 15, "tempo": "3-0-3-0", "rest_s": 120,
-                "rest_max_s": 180, "days_per_week": 3, "weeks": 12,
-                "load": {"kind": "kg", "value": 10},
-                "progression": "Weeks 2–3: 3 × 12RM; weeks 4–5: 4 × 10RM; weeks 6–8: 4 × 8RM; "
-                "weeks 9–12: 4 × 6RM."},  # fmt: skip
+        dosage={
+            "sets": 3,
+            "rm_target": 15,
+            "tempo": "3-0-3-0",
+            "rest_s": 120,
+            "rest_max_s": 180,
+            "days_per_week": 3,
+            "weeks": 12,
+            "load": {"kind": "kg", "value": 10},
+            "progression": "Weeks 2–3: 3 × 12RM; weeks 4–5: 4 × 10RM; weeks 6–8: 4 × 8RM; "
+            "weeks 9–12: 4 × 6RM.",
+        },
         tags=["achilles", "calf", "loading"],
         evidence="Heavy slow resistance (three sessions a week, 3 seconds up and 3 down, "
         "heavier every few weeks) gave results similar to daily heel drops, and people were "
@@ -443,8 +484,14 @@ EXERCISES: list[dict[str, Any]] = [
         cues=["The trunk stays still while the limbs move."],
         mistakes=["Lifting the leg so high the back arches.", "Tipping the hips."],
         precautions=["Leave the arm on the floor if balancing is too hard at first."],
-        dosage={"sets": 2, "reps": 8, "hold_s": 5, "sides": "alternating",
-                "side_label": "side", "rest_s": 60},  # fmt: skip
+        dosage={
+            "sets": 2,
+            "reps": 8,
+            "hold_s": 5,
+            "sides": "alternating",
+            "side_label": "side",
+            "rest_s": 60,
+        },
         tags=["low-back", "core", "home-exercise"],
         evidence="Used to train trunk control with low load on the spine.",
     ),
@@ -489,8 +536,14 @@ EXERCISES: list[dict[str, Any]] = [
         cues=["Keep the thigh tight throughout; the knee stays straight."],
         mistakes=["Letting the knee bend as you lift.", "Arching the low back."],
         precautions=["Stop if the knee hurts sharply or the back aches."],
-        dosage={"sets": 3, "reps": 10, "sides": "each", "side_label": "leg", "rest_s": 60,
-                "days_per_week": 5},  # fmt: skip
+        dosage={
+            "sets": 3,
+            "reps": 10,
+            "sides": "each",
+            "side_label": "leg",
+            "rest_s": 60,
+            "days_per_week": 5,
+        },
         tags=["knee", "home-exercise"],
         evidence="A low-load thigh exercise often used early in knee rehabilitation.",
     ),
@@ -556,8 +609,14 @@ EXERCISES: list[dict[str, Any]] = [
         cues=["The leading knee stays over the middle of the foot."],
         mistakes=["Pushing off the back foot.", "Letting the knee fall inward."],
         precautions=["Start with a low step; hold a rail if your balance is unsure."],
-        dosage={"sets": 3, "reps": 10, "sides": "each", "side_label": "leg", "rest_s": 60,
-                "days_per_week": 3},  # fmt: skip
+        dosage={
+            "sets": 3,
+            "reps": 10,
+            "sides": "each",
+            "side_label": "leg",
+            "rest_s": 60,
+            "days_per_week": 3,
+        },
         tags=["knee", "hip", "loading"],
         evidence="A functional loading exercise that can be made harder with a higher step.",
     ),
@@ -577,8 +636,14 @@ EXERCISES: list[dict[str, Any]] = [
         cues=["Let the foot and ankle make small corrections; that is the training."],
         mistakes=["Locking the standing knee.", "Holding on the whole time once you can balance."],
         precautions=["Keep something to hold within reach. Stop if you feel dizzy."],
-        dosage={"sets": 3, "hold_s": 30, "sides": "each", "side_label": "leg", "rest_s": 30,
-                "days_per_week": 7},  # fmt: skip
+        dosage={
+            "sets": 3,
+            "hold_s": 30,
+            "sides": "each",
+            "side_label": "leg",
+            "rest_s": 30,
+            "days_per_week": 7,
+        },
         tags=["ankle", "balance"],
         evidence="Balance training is part of rehabilitation after ankle sprains and helps "
         "reduce repeat sprains.",
@@ -603,19 +668,33 @@ DEMO_SESSIONS = ((9, 4, 2), (7, 4, 3), (4, 3, 2), (2, 3, 1))  # days ago, pain d
 
 
 @transaction.atomic
-def load_demo_programs(*, clinician: User, other: User, patient: User, now: dt.datetime) -> list[str]:
+def load_demo_programs(
+    *, clinician: User, other: User, patient: User, now: dt.datetime
+) -> list[str]:
     """A template for each clinician, and the patient's program from ``clinician``."""
     made = []
     if not Program.objects.filter(owner=clinician, is_template=True, name=DEMO_PROGRAM).exists():
-        template = _program(clinician, DEMO_PROGRAM, "Build calf strength so running stops "
-                            "hurting the tendon.", "024", DEMO_ITEMS, now)  # fmt: skip
+        template = _program(
+            clinician,
+            DEMO_PROGRAM,
+            "Build calf strength so running stops hurting the tendon.",
+            "024",
+            DEMO_ITEMS,
+            now,
+        )
         template.is_template = True
         template.save(update_fields=["is_template"])
         made.append(f"template {DEMO_PROGRAM}")
     back = "Low back: moving again"
     if not Program.objects.filter(owner=other, is_template=True, name=back).exists():
-        template = _program(other, back, "Keep moving gently while a sore back settles.",
-                            "0123456", (("knee-rocking", None), ("cat-camel", None)), now)  # fmt: skip
+        template = _program(
+            other,
+            back,
+            "Keep moving gently while a sore back settles.",
+            "0123456",
+            (("knee-rocking", None), ("cat-camel", None)),
+            now,
+        )
         template.is_template = True
         template.save(update_fields=["is_template"])
         made.append(f"template {back}")
@@ -623,28 +702,52 @@ def load_demo_programs(*, clinician: User, other: User, patient: User, now: dt.d
         source = Program.objects.get(owner=clinician, is_template=True, name=DEMO_PROGRAM)
         start = now - dt.timedelta(days=10)
         assignment = services.assign(
-            source, by=clinician, patient=patient, start_date=start.date(), weeks=12,
-            time_zone="UTC", note="Three times a week. Pain up to 5/10 is fine if it has "
-            "settled by the next morning.", now=start,
-        )  # fmt: skip
+            source,
+            by=clinician,
+            patient=patient,
+            start_date=start.date(),
+            weeks=12,
+            time_zone="UTC",
+            note="Three times a week. Pain up to 5/10 is fine if it has "
+            "settled by the next morning.",
+            now=start,
+        )
         for days_ago, during, after in DEMO_SESSIONS:
             when = now - dt.timedelta(days=days_ago)
             services.log_session(
-                assignment, by=patient, done=[1, 2, 3], pain_now=after, pain_during=during,
-                effort=6, note="", token=uuid.uuid4(), now=when,
-            )  # fmt: skip
+                assignment,
+                by=patient,
+                done=[1, 2, 3],
+                pain_now=after,
+                pain_during=during,
+                effort=6,
+                note="",
+                token=uuid.uuid4(),
+                now=when,
+            )
         made.append(f"program {DEMO_PROGRAM} for {patient.email}")
     return made
 
 
-def _program(owner: User, name: str, goal: str, weekdays: str,
-             items: tuple[tuple[str, Any], ...], now: dt.datetime) -> Program:  # fmt: skip
+def _program(
+    owner: User,
+    name: str,
+    goal: str,
+    weekdays: str,
+    items: tuple[tuple[str, Any], ...],
+    now: dt.datetime,
+) -> Program:
     program = services.create_program(
-        owner=owner, name=name, goal=goal, weekdays=weekdays, sessions_per_day=1,
-        is_template=False, now=now,
-    )  # fmt: skip
+        owner=owner,
+        name=name,
+        goal=goal,
+        weekdays=weekdays,
+        sessions_per_day=1,
+        is_template=False,
+        now=now,
+    )
     for slug, dosage in items:
-        services.add_item(program, by=owner, exercise=Exercise.objects.get(slug=slug),
-                          dosage=dosage, now=now)  # fmt: skip
+        services.add_item(
+            program, by=owner, exercise=Exercise.objects.get(slug=slug), dosage=dosage, now=now
+        )
     return program
-

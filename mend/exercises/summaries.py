@@ -37,9 +37,13 @@ def current_rule_limit(items: Iterable[ProgramItem]) -> int:
 
 
 def program_progress(
-    assignment: Assignment, *, items: list[ProgramItem], logs: list[SessionLog], now: dt.datetime,
+    assignment: Assignment,
+    *,
+    items: list[ProgramItem],
+    logs: list[SessionLog],
+    now: dt.datetime,
     flagged_days: list[dt.date],
-) -> ProgramProgress:  # fmt: skip
+) -> ProgramProgress:
     """``logs`` oldest first; ``flagged_days``: the patient's sessions over the rule lately."""
     today = assignment.local_date(now)
     schedule = assignment.schedule()
@@ -50,12 +54,17 @@ def program_progress(
     ]
     limit = current_rule_limit(items)
     return ProgramProgress(
-        assignment=assignment, today=today, due_today=schedule.due_on(today),
-        done_today=days.count(today), streak=progress.streak(schedule, days, today),
+        assignment=assignment,
+        today=today,
+        due_today=schedule.due_on(today),
+        done_today=days.count(today),
+        streak=progress.streak(schedule, days, today),
         weeks=progress.weekly_adherence(schedule, days, today),
-        chart_svg=chart.pain_chart_svg(points, limit=limit), points=points, limit=limit,
+        chart_svg=chart.pain_chart_svg(points, limit=limit),
+        points=points,
+        limit=limit,
         offer_visit=progress.offer_visit(flagged_days, today),
-    )  # fmt: skip
+    )
 
 
 @dataclass
@@ -93,10 +102,13 @@ def portal(user: User, *, now: dt.datetime) -> tuple[list[PortalEntry], list[Ass
         weeks = progress.weekly_adherence(schedule, days, today)
         entries.append(
             PortalEntry(
-                assignment=assignment, today=today, due_today=schedule.due_on(today),
-                done_today=days.count(today), streak=progress.streak(schedule, days, today),
+                assignment=assignment,
+                today=today,
+                due_today=schedule.due_on(today),
+                done_today=days.count(today),
+                streak=progress.streak(schedule, days, today),
                 this_week=weeks[-1] if weeks else None,
-            )  # fmt: skip
+            )
         )
     entries.sort(key=lambda entry: (entry.left_today == 0, entry.assignment.start_date))
     finished = [a for a in assignments if a.status == Assignment.Status.FINISHED]
@@ -117,8 +129,9 @@ class PatientRow:
     flags: list[str] = field(default_factory=list)
 
 
-def _row(patient: User, assignments: list[Assignment], logs: list[dict[str, Any]],
-         now: dt.datetime) -> PatientRow:  # fmt: skip
+def _row(
+    patient: User, assignments: list[Assignment], logs: list[dict[str, Any]], now: dt.datetime
+) -> PatientRow:
     active = [a for a in assignments if a.status == Assignment.Status.ACTIVE]
     zone_from = max(active or assignments, key=lambda a: (a.start_date, a.pk))
     today = zone_from.local_date(now)
@@ -132,14 +145,20 @@ def _row(patient: User, assignments: list[Assignment], logs: list[dict[str, Any]
     last = logs[-1] if logs else None
     since = min((a.start_date for a in active), default=today)
     quiet = progress.quiet_days(last["local_date"] if last else None, since, today)
-    ease_offs = progress.ease_off_count((log["local_date"] for log in logs if log["ease_off"]), today)
+    ease_offs = progress.ease_off_count(
+        (log["local_date"] for log in logs if log["ease_off"]), today
+    )
     row = PatientRow(
-        patient=patient, today=today, adherence=found,
+        patient=patient,
+        today=today,
+        adherence=found,
         last_pain=last["pain_during"] if last else None,
         last_date=last["local_date"] if last else None,
         rising=progress.pain_is_rising([(log["local_date"], log["pain_during"]) for log in logs]),
-        quiet_days=quiet, ease_offs=ease_offs, programs=len(active),
-    )  # fmt: skip
+        quiet_days=quiet,
+        ease_offs=ease_offs,
+        programs=len(active),
+    )
     if row.rising:
         row.flags.append("Pain rising")
     if active and quiet >= progress.QUIET_DAYS:
@@ -189,7 +208,9 @@ def _step_dict(step: Any, sets: int) -> dict[str, object]:
     }
 
 
-def player_plan(program: Program, items: list[ProgramItem], *, clock_percent: int) -> dict[str, Any]:
+def player_plan(
+    program: Program, items: list[ProgramItem], *, clock_percent: int
+) -> dict[str, Any]:
     """What player.js walks through: each exercise, its instructions and timeline steps."""
     plan_items = []
     for item in items:

@@ -25,9 +25,7 @@ urlpatterns = [
     path("clinic/programs/<int:pk>/", views.clinic_program, name="clinic_program"),
     path("clinic/programs/<int:pk>/details/", views.clinic_details, name="clinic_details"),
     path("clinic/programs/<int:pk>/items/add/", views.clinic_add_item, name="clinic_add_item"),
-    path(
-        "clinic/programs/<int:pk>/items/<int:item_pk>/", views.clinic_item, name="clinic_item"
-    ),
+    path("clinic/programs/<int:pk>/items/<int:item_pk>/", views.clinic_item, name="clinic_item"),
     path(
         "clinic/programs/<int:pk>/items/<int:item_pk>/remove/",
         views.clinic_remove_item,

@@ -87,7 +87,7 @@ def detail(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def start(request: HttpRequest, slug: str) -> HttpResponse:
-    """"Start this routine": confirm, then a one-exercise program assigned to oneself."""
+    """ "Start this routine": confirm, then a one-exercise program assigned to oneself."""
     exercise = get_object_or_404(Exercise, slug=slug)
     token = request.GET.get(links.PARAM, "")
     dosage = links.dosage_from_token(token) if token else None
@@ -97,9 +97,12 @@ def start(request: HttpRequest, slug: str) -> HttpResponse:
     if request.method == "POST":
         form = StartForm(request.POST)
         assignment = services.start_routine(
-            patient=request.user, exercise=exercise, dosage=dosage, time_zone=form.zone(),
+            patient=request.user,
+            exercise=exercise,
+            dosage=dosage,
+            time_zone=form.zone(),
             now=timezone.now(),
-        )  # fmt: skip
+        )
         messages.success(request, f"{exercise.name} is now in your programs.")
         return redirect("exercises:program", assignment.program_id)
     return render(request, "exercises/start.html", {"exercise": exercise, "dosage": dosage})
@@ -135,8 +138,12 @@ def _program_context(request: HttpRequest, program: Program, **extra: Any) -> di
     items = _items(program)
     logs = list(assignment.logs.order_by("logged_at", "pk"))
     now = timezone.now()
-    flagged = [log.local_date for log in SessionLog.objects.filter(
-        assignment__patient=assignment.patient, ease_off=True).only("local_date")]  # fmt: skip
+    flagged = [
+        log.local_date
+        for log in SessionLog.objects.filter(
+            assignment__patient=assignment.patient, ease_off=True
+        ).only("local_date")
+    ]
     context = {
         "program": program,
         "assignment": assignment,
@@ -188,8 +195,9 @@ def log_session(request: HttpRequest, pk: int) -> HttpResponse:
         context = _program_context(request, found, log_form=form)
         return render(request, "exercises/log.html", context, status=400)
     try:
-        outcome = services.log_session(found.assignment, by=request.user, now=timezone.now(),
-                                       **form.cleaned_data)  # fmt: skip
+        outcome = services.log_session(
+            found.assignment, by=request.user, now=timezone.now(), **form.cleaned_data
+        )
     except services.ExerciseError as error:
         form.add_error(error.field if error.field in form.fields else None, error.message)
         context = _program_context(request, found, log_form=form)
@@ -199,8 +207,11 @@ def log_session(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _ease_off_text(rule_limit: int, pain: int | None) -> str:
-    said = f"Your pain during the session ({pain}/10) was above" if pain is not None else (
-        "Pain that has not settled by the next morning is more than")  # fmt: skip
+    said = (
+        f"Your pain during the session ({pain}/10) was above"
+        if pain is not None
+        else ("Pain that has not settled by the next morning is more than")
+    )
     return (
         f"{said} what your program allows (up to {rule_limit}/10, settling by the next "
         "morning). Ease off next time: fewer repetitions or sets, shorter holds or a smaller "
@@ -227,9 +238,11 @@ def settled(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect(target, pk)
     try:
         outcome = services.answer_settled(
-            found.assignment, by=request.user, settled=form.cleaned_data["settled"],
+            found.assignment,
+            by=request.user,
+            settled=form.cleaned_data["settled"],
             now=timezone.now(),
-        )  # fmt: skip
+        )
     except services.ExerciseError as error:
         messages.error(request, error.message)
         return redirect(target, pk)
@@ -292,8 +305,9 @@ def _get_editable_program(request: HttpRequest, pk: int) -> Program:
 
 
 def _get_item(program: Program, item_pk: int) -> ProgramItem:
-    return get_object_or_404(ProgramItem.objects.select_related("exercise"), program=program,
-                             pk=item_pk)  # fmt: skip
+    return get_object_or_404(
+        ProgramItem.objects.select_related("exercise"), program=program, pk=item_pk
+    )
 
 
 @require_GET
@@ -321,18 +335,26 @@ def clinic_program_new(request: HttpRequest) -> HttpResponse:
         return render(request, "exercises/clinic/programs.html", context, status=400)
     data = form.cleaned_data
     program = services.create_program(
-        owner=user, name=data["name"], goal=data["goal"], weekdays="".join(data["weekdays"]),
-        sessions_per_day=data["sessions_per_day"], is_template=data["is_template"],
+        owner=user,
+        name=data["name"],
+        goal=data["goal"],
+        weekdays="".join(data["weekdays"]),
+        sessions_per_day=data["sessions_per_day"],
+        is_template=data["is_template"],
         now=timezone.now(),
-    )  # fmt: skip
+    )
     messages.success(request, "Program created. Add its exercises below.")
     return redirect("exercises:clinic_program", program.pk)
 
 
 def _clinic_program_context(program: Program, **extra: Any) -> dict[str, Any]:
     assignment = program.assignment_or_none
-    initial = {"name": program.name, "goal": program.goal, "sessions_per_day":
-               program.sessions_per_day, "weekdays": list(program.weekdays)}  # fmt: skip
+    initial = {
+        "name": program.name,
+        "goal": program.goal,
+        "sessions_per_day": program.sessions_per_day,
+        "weekdays": list(program.weekdays),
+    }
     context = {
         "program": program,
         "assignment": assignment,
@@ -349,7 +371,8 @@ def _clinic_program_context(program: Program, **extra: Any) -> dict[str, Any]:
 def clinic_program(request: HttpRequest, pk: int) -> HttpResponse:
     program = _get_clinic_program(request, pk)
     context = _clinic_program_context(
-        program, can_edit=services.can_edit(program, request.user)  # type: ignore[arg-type]
+        program,
+        can_edit=services.can_edit(program, request.user),  # type: ignore[arg-type]
     )
     return render(request, "exercises/clinic/program.html", context)
 
@@ -368,10 +391,14 @@ def clinic_details(request: HttpRequest, pk: int) -> HttpResponse:
     data = form.cleaned_data
     try:
         services.update_details(
-            program, by=request.user, name=data["name"], goal=data["goal"],
-            weekdays="".join(data["weekdays"]), sessions_per_day=data["sessions_per_day"],
+            program,
+            by=request.user,
+            name=data["name"],
+            goal=data["goal"],
+            weekdays="".join(data["weekdays"]),
+            sessions_per_day=data["sessions_per_day"],
             now=timezone.now(),
-        )  # fmt: skip
+        )
     except services.ExerciseError as error:
         form.add_error(error.field if error.field in form.fields else None, error.message)
         return _edit_failed(request, program, 409, details_form=form)
@@ -402,8 +429,9 @@ def clinic_item(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
     item = _get_item(program, item_pk)
     if request.method == "GET":
         form = DosageForm(initial=dosage_initial(item.dosage_value))
-        return render(request, "exercises/clinic/item.html", {"program": program, "item": item,
-                                                               "form": form})  # fmt: skip
+        return render(
+            request, "exercises/clinic/item.html", {"program": program, "item": item, "form": form}
+        )
     form = DosageForm(request.POST)
     if not form.is_valid() or form.dosage is None:
         context = {"program": program, "item": item, "form": form}
@@ -467,10 +495,15 @@ def clinic_assign(request: HttpRequest, pk: int) -> HttpResponse:
     data = form.cleaned_data
     try:
         assignment = services.assign(
-            program, by=user, patient=data["patient_email"], start_date=data["start_date"],
-            weeks=data["weeks"], time_zone=data["time_zone"], note=data["note"],
+            program,
+            by=user,
+            patient=data["patient_email"],
+            start_date=data["start_date"],
+            weeks=data["weeks"],
+            time_zone=data["time_zone"],
+            note=data["note"],
             now=timezone.now(),
-        )  # fmt: skip
+        )
     except services.ExerciseError as error:
         form.add_error(error.field if error.field in form.fields else None, error.message)
         context = {"program": program, "form": form}
@@ -519,24 +552,31 @@ def clinic_patient(request: HttpRequest, pk: int) -> HttpResponse:
         Assignment.objects.visible_to(user)
         .filter(patient_id=pk)
         .select_related("program", "patient", "clinician")
-        .prefetch_related(Prefetch("program__items", ProgramItem.objects.select_related(
-            "exercise")))  # fmt: skip
+        .prefetch_related(
+            Prefetch("program__items", ProgramItem.objects.select_related("exercise"))
+        )
     )
     if not assignments:
         raise Http404("No such patient in your care.")
     now = timezone.now()
-    logs = list(SessionLog.objects.visible_to(user).filter(assignment__patient_id=pk)
-                .order_by("logged_at", "pk"))  # fmt: skip
+    logs = list(
+        SessionLog.objects.visible_to(user)
+        .filter(assignment__patient_id=pk)
+        .order_by("logged_at", "pk")
+    )
     flagged = [log.local_date for log in logs if log.ease_off]
     sections = []
     for assignment in assignments:
         own = [log for log in logs if log.assignment_id == assignment.pk]
         items = list(assignment.program.items.all())
-        sections.append({
-            "assignment": assignment,
-            "progress": summaries.program_progress(
-                assignment, items=items, logs=own, now=now, flagged_days=flagged),
-            "logs": own[::-1][:20],
-        })  # fmt: skip
+        sections.append(
+            {
+                "assignment": assignment,
+                "progress": summaries.program_progress(
+                    assignment, items=items, logs=own, now=now, flagged_days=flagged
+                ),
+                "logs": own[::-1][:20],
+            }
+        )
     context = {"patient": assignments[0].patient, "sections": sections}
     return render(request, "exercises/clinic/patient.html", context)

@@ -24,23 +24,33 @@ from django.utils.text import slugify
 ENGLISH_ID = 2
 SOURCE = "wger"
 SOURCE_URL = "https://wger.de/"
-DOSAGE = {"sets": 3, "reps": 10,
-          "notes": "wger gives no dosage: set one before prescribing."}  # fmt: skip
+DOSAGE = {"sets": 3, "reps": 10, "notes": "wger gives no dosage: set one before prescribing."}
 CATEGORY_REGIONS = {
-    "abs": "low-back", "arms": "elbow-wrist-hand", "back": "upper-back-neck",
-    "calves": "calf-achilles", "chest": "shoulder", "legs": "thigh-hamstring",
+    "abs": "low-back",
+    "arms": "elbow-wrist-hand",
+    "back": "upper-back-neck",
+    "calves": "calf-achilles",
+    "chest": "shoulder",
+    "legs": "thigh-hamstring",
     "shoulders": "shoulder",
-}  # fmt: skip
+}
 MUSCLE_REGIONS = {
-    "gastrocnemius": "calf-achilles", "soleus": "calf-achilles",
-    "biceps femoris": "thigh-hamstring", "quadriceps femoris": "knee",
-    "gluteus maximus": "hip-glutes", "obliquus externus abdominis": "low-back",
-    "rectus abdominis": "low-back", "trapezius": "upper-back-neck",
-    "latissimus dorsi": "upper-back-neck", "anterior deltoid": "shoulder",
-    "serratus anterior": "shoulder", "biceps brachii": "elbow-wrist-hand",
-    "triceps brachii": "elbow-wrist-hand", "brachialis": "elbow-wrist-hand",
+    "gastrocnemius": "calf-achilles",
+    "soleus": "calf-achilles",
+    "biceps femoris": "thigh-hamstring",
+    "quadriceps femoris": "knee",
+    "gluteus maximus": "hip-glutes",
+    "obliquus externus abdominis": "low-back",
+    "rectus abdominis": "low-back",
+    "trapezius": "upper-back-neck",
+    "latissimus dorsi": "upper-back-neck",
+    "anterior deltoid": "shoulder",
+    "serratus anterior": "shoulder",
+    "biceps brachii": "elbow-wrist-hand",
+    "triceps brachii": "elbow-wrist-hand",
+    "brachialis": "elbow-wrist-hand",
     "pectoralis major": "shoulder",
-}  # fmt: skip
+}
 BLOCK_TAGS = {"p", "li", "br", "div", "ol", "ul", "h1", "h2", "h3", "h4"}
 
 
@@ -148,7 +158,9 @@ def _regions(entry: Mapping[str, Any]) -> list[str]:
 def _is_legs(entry: Mapping[str, Any]) -> bool:
     category = entry.get("category")
     return isinstance(category, Mapping) and str(category.get("name", "")).lower() in (
-        "legs", "calves")  # fmt: skip
+        "legs",
+        "calves",
+    )
 
 
 def to_records(data: object) -> tuple[list[dict[str, Any]], list[tuple[str, str]]]:
@@ -173,14 +185,22 @@ def to_records(data: object) -> tuple[list[dict[str, Any]], list[tuple[str, str]
         licence, licence_url, author = _licence(translation, entry)
         category = entry.get("category")
         cardio = isinstance(category, Mapping) and str(category.get("name", "")).lower() == "cardio"
-        records.append({
-            "slug": slug, "name": name, "regions": _regions(entry),
-            "purpose": "cardio" if cardio else "strengthen",
-            "aliases": _names(translation.get("aliases"), key="alias"),
-            "equipment": _names(entry.get("equipment")),
-            "steps": description_lines(str(translation.get("description") or "")),
-            "dosage": DOSAGE, "source": SOURCE, "source_url": SOURCE_URL,
-            "source_id": ident, "licence": licence, "licence_url": licence_url,
-            "author": author,
-        })  # fmt: skip
+        records.append(
+            {
+                "slug": slug,
+                "name": name,
+                "regions": _regions(entry),
+                "purpose": "cardio" if cardio else "strengthen",
+                "aliases": _names(translation.get("aliases"), key="alias"),
+                "equipment": _names(entry.get("equipment")),
+                "steps": description_lines(str(translation.get("description") or "")),
+                "dosage": DOSAGE,
+                "source": SOURCE,
+                "source_url": SOURCE_URL,
+                "source_id": ident,
+                "licence": licence,
+                "licence_url": licence_url,
+                "author": author,
+            }
+        )
     return records, skipped

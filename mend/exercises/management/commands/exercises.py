@@ -33,9 +33,12 @@ class Command(BaseCommand):
         imported = commands.add_parser("import", help="Import exercises from a JSON file.")
         imported.add_argument("file", help="The JSON file ('-' reads standard input).")
         imported.add_argument(
-            "--from", dest="source", choices=["mend", "wger"], default="mend",
+            "--from",
+            dest="source",
+            choices=["mend", "wger"],
+            default="mend",
             help="The file's format: Mend's own (default) or wger's exerciseinfo export.",
-        )  # fmt: skip
+        )
         imported.add_argument("--quiet", action="store_true", help="No progress bar.")
 
     def handle(self, *args: Any, **options: Any) -> None:
