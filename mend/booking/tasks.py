@@ -127,7 +127,7 @@ def send_reminder(appointment_id: int, hours: int, starts_at: str) -> bool:
     key = f"reminder:{hours}h:{start.astimezone(UTC):%Y%m%dT%H%M%SZ}"
     with transaction.atomic():
         appointment = (
-            Appointment.objects.select_for_update()
+            Appointment.objects.select_for_update(of=("self",))
             .select_related(*_RELATED)
             .filter(pk=appointment_id)
             .first()

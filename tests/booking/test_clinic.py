@@ -144,9 +144,7 @@ def test_bad_working_hours_are_refused(
     assert not ana.rules.filter(weekday__gte=5).exists()
 
 
-def test_location_of_another_clinic_is_refused(
-    as_ana: Client, ana: Clinician
-) -> None:
+def test_location_of_another_clinic_is_refused(as_ana: Client, ana: Clinician) -> None:
     elsewhere = Location.objects.create(name="Elsewhere", time_zone="Europe/London")
 
     response = as_ana.post(
@@ -158,9 +156,7 @@ def test_location_of_another_clinic_is_refused(
     assert response.status_code == 400
 
 
-def test_remove_hours_only_your_own(
-    client: Client, ana: Clinician, ben: Clinician
-) -> None:
+def test_remove_hours_only_your_own(client: Client, ana: Clinician, ben: Clinician) -> None:
     rule = ana.rules.first()
     assert rule is not None
     client.force_login(ben.user)
@@ -289,7 +285,7 @@ def test_plan_check_shows_each_visit_and_the_clashes(
 
     html = response.content.decode()
     assert response.status_code == 200
-    assert html.count('<li>') >= 12
+    assert html.count("<li>") >= 12
     assert "1 visit clashes" in html
     # The clash (Tuesday 16 June 10:00, taken) offers the nearest free times that day.
     assert f'name="start_0" value="{iso(ny(6, 16, 10, 45))}"' in html
@@ -318,7 +314,9 @@ def test_plan_books_every_visit_all_or_nothing(
     assert {visit.clinician for visit in series.appointments.all()} == {ana}
     (message,) = mailbox
     assert message.subject == "Your plan of care: 3 visits with Dr. Ana, DPT"
-    assert len(Calendar.from_ical(message.attachments[0].get_payload(decode=True)).walk("VEVENT")) == 3
+    assert (
+        len(Calendar.from_ical(message.attachments[0].get_payload(decode=True)).walk("VEVENT")) == 3
+    )
 
 
 def test_plan_with_a_clash_stores_nothing_and_shows_it_again(
@@ -345,7 +343,9 @@ def test_plan_with_a_clash_stores_nothing_and_shows_it_again(
 def test_plan_visits_that_clash_with_each_other_are_refused(
     as_ana: Client, frozen: datetime, follow_up: VisitType
 ) -> None:
-    data = plan_data(follow_up, count="2", start_0=iso(ny(6, 16, 10)), start_1=iso(ny(6, 16, 10, 15)))
+    data = plan_data(
+        follow_up, count="2", start_0=iso(ny(6, 16, 10)), start_1=iso(ny(6, 16, 10, 15))
+    )
 
     response = as_ana.post("/clinic/plan/book/", data)
 
@@ -353,7 +353,9 @@ def test_plan_visits_that_clash_with_each_other_are_refused(
     assert not Appointment.objects.exists()
 
 
-def test_plan_skip_leaves_a_visit_out(as_ana: Client, frozen: datetime, follow_up: VisitType) -> None:
+def test_plan_skip_leaves_a_visit_out(
+    as_ana: Client, frozen: datetime, follow_up: VisitType
+) -> None:
     data = plan_data(follow_up, count="2", start_0=iso(ny(6, 16, 10)), start_1="skip")
 
     as_ana.post("/clinic/plan/book/", data)
@@ -371,7 +373,10 @@ def test_bad_plan_is_refused(
     response = as_ana.post("/clinic/plan/check/", plan_data(follow_up) | change)
 
     assert response.status_code == 400
-    assert 'aria-invalid="true"' in response.content.decode() or "error-summary" in response.content.decode()
+    assert (
+        'aria-invalid="true"' in response.content.decode()
+        or "error-summary" in response.content.decode()
+    )
 
 
 def test_plan_of_a_visit_type_the_clinician_does_not_offer_is_refused(

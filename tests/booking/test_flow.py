@@ -125,9 +125,7 @@ def test_time_step_lists_times_in_the_patients_zone(guest: Client) -> None:
 
 
 def test_time_step_without_a_zone_uses_the_clinics_and_says_so(guest: Client) -> None:
-    response = guest.get(
-        book_url(visit="follow-up", mode="virtual", clinician="any", date=TUESDAY)
-    )
+    response = guest.get(book_url(visit="follow-up", mode="virtual", clinician="any", date=TUESDAY))
 
     assert times(response)[0][1] == "9:00 AM"
     assert "America/New_York (EDT, UTC−04:00)" in response.content.decode()

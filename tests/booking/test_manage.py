@@ -40,7 +40,9 @@ def test_manage_page_shows_the_visit_and_its_video_link(
     assert response["Referrer-Policy"] == "no-referrer"
 
 
-@pytest.mark.parametrize("mangle", [lambda t: t[:-1] + ("A" if t[-1] != "A" else "B"), lambda t: "x"])
+@pytest.mark.parametrize(
+    "mangle", [lambda t: t[:-1] + ("A" if t[-1] != "A" else "B"), lambda t: "x"]
+)
 def test_wrong_token_is_404(
     client: Client, frozen: datetime, manage_url: str, mangle: Callable[[str], str]
 ) -> None:
@@ -179,7 +181,9 @@ def test_move_takes_the_new_time_and_frees_the_old(
     assert appointment.start == ny(6, 18, 11)
     assert appointment.sequence == 1
     assert mailbox[0].subject.startswith("Moved:")
-    times = client.get(manage_url + "reschedule/?date=2026-06-16&tz=America/New_York").content.decode()
+    times = client.get(
+        manage_url + "reschedule/?date=2026-06-16&tz=America/New_York"
+    ).content.decode()
     assert f'value="{iso(ny(6, 16, 10))}"' in times
 
 
@@ -241,7 +245,9 @@ def test_stranger_gets_404(
     assert appointment.status == Appointment.Status.BOOKED
 
 
-def test_anonymous_gets_404_by_id(client: Client, frozen: datetime, appointment: Appointment) -> None:
+def test_anonymous_gets_404_by_id(
+    client: Client, frozen: datetime, appointment: Appointment
+) -> None:
     assert client.get(f"/book/visits/{appointment.pk}/").status_code == 404
 
 

@@ -49,9 +49,7 @@ def subjects() -> list[str]:
 
 
 @pytest.fixture
-def visit(
-    time_machine: TimeMachineFixture, follow_up: VisitType, ana: Clinician
-) -> Appointment:
+def visit(time_machine: TimeMachineFixture, follow_up: VisitType, ana: Clinician) -> Appointment:
     time_machine.move_to(NOW, tick=False)
     contact = services.Contact(name="Jo", email="jo@mail.example", time_zone="America/New_York")
     appointment = services.book(
@@ -81,7 +79,10 @@ def test_reminders_go_24_and_2_hours_before_once_each(
     time_machine.move_to(START - timedelta(hours=2), tick=False)
     run_worker()
     assert subjects() == ["Booked", "Reminder", "Reminder"]
-    assert mail.outbox[-1].subject == "Reminder: Follow-up on Wednesday 17 June 2026, 10:00 AM (America/New_York)"
+    assert (
+        mail.outbox[-1].subject
+        == "Reminder: Follow-up on Wednesday 17 June 2026, 10:00 AM (America/New_York)"
+    )
     assert visit.manage_token() in mail.outbox[-1].body
     assert visit.video_link in mail.outbox[-1].body
     keys = sorted(Notification.objects.values_list("key", flat=True))
@@ -204,10 +205,17 @@ def test_confirmation_and_reminder_arrive_over_smtp(
 
     confirmation, reminder_24, reminder_2 = smtp.messages
     assert confirmation["To"] == "jo@mail.example"
-    assert confirmation["Subject"] == "Booked: Follow-up on Wednesday 17 June 2026, 9:00 AM (America/Chicago)"
+    assert (
+        confirmation["Subject"]
+        == "Booked: Follow-up on Wednesday 17 June 2026, 9:00 AM (America/Chicago)"
+    )
     body = confirmation.get_body(preferencelist=("plain",))
     assert body is not None and appointment.manage_token() in body.get_content()
-    (invite,) = [part for part in confirmation.iter_attachments() if part.get_content_type() == "text/calendar"]
+    (invite,) = [
+        part
+        for part in confirmation.iter_attachments()
+        if part.get_content_type() == "text/calendar"
+    ]
     assert invite.get_param("method") == "REQUEST"
     calendar = Calendar.from_ical(invite.get_content())
     (event,) = calendar.walk("VEVENT")

@@ -278,7 +278,9 @@ def test_reschedule_moves_the_visit_and_keeps_uid_token_and_video_link(
 
 
 def test_reschedule_may_overlap_its_own_old_time(appointment: Appointment) -> None:
-    moved = services.reschedule(appointment, start=appointment.start + timedelta(minutes=15), now=NOW)
+    moved = services.reschedule(
+        appointment, start=appointment.start + timedelta(minutes=15), now=NOW
+    )
 
     assert moved.start == ny(6, 16, 10, 15)
 
@@ -360,7 +362,9 @@ def test_manage_token_is_signed_and_not_stored(appointment: Appointment) -> None
     assert not any(token in value or token.split(".")[1] in value for value in stored)
 
 
-def test_visible_to(appointment: Appointment, patient: User, stranger: User, ana: Clinician) -> None:
+def test_visible_to(
+    appointment: Appointment, patient: User, stranger: User, ana: Clinician
+) -> None:
     assert list(Appointment.objects.visible_to(patient)) == [appointment]
     assert list(Appointment.objects.visible_to(ana.user)) == [appointment]
     assert not Appointment.objects.visible_to(stranger).exists()

@@ -23,7 +23,7 @@ from mend.booking.models import (
     WaitlistOffer,
 )
 
-from .conftest import NOW, ny
+from .conftest import NOW
 
 pytestmark = pytest.mark.django_db
 
@@ -222,8 +222,7 @@ def test_unclaimed_hold_with_nobody_left_frees_the_time(
 
 
 def test_no_waiting_patient_no_hold(
-    frozen: datetime,
-    appointment: Appointment, django_capture_on_commit_callbacks: Any
+    frozen: datetime, appointment: Appointment, django_capture_on_commit_callbacks: Any
 ) -> None:
     cancel(appointment, django_capture_on_commit_callbacks)
 
