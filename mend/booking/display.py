@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -55,11 +55,15 @@ def months(counts: dict[date, int], first: date, last: date) -> list[Month]:
     return found
 
 
-def parts_of_day(starts: Iterable[datetime], zone: str) -> list[tuple[str, list[Time]]]:
+def parts_of_day(starts: Sequence[datetime], zone: str) -> list[tuple[str, list[Time]]]:
     """Times in the patient's zone, under Morning, Afternoon and Evening."""
+    local = [start.astimezone(ZoneInfo(zone)) for start in starts]
+    labels = [formatting.clock(moment) for moment in local]
+    # The night the clocks go back, 1:30 AM happens twice: say which one.
+    repeated = {label for label in labels if labels.count(label) > 1}
     groups: dict[str, list[Time]] = {"Morning": [], "Afternoon": [], "Evening": []}
-    for start in starts:
-        local = start.astimezone(ZoneInfo(zone))
-        part = "Morning" if local.hour < 12 else "Afternoon" if local.hour < 17 else "Evening"
-        groups[part].append(Time(iso(start), formatting.clock(local)))
+    for start, moment, label in zip(starts, local, labels, strict=True):
+        part = "Morning" if moment.hour < 12 else "Afternoon" if moment.hour < 17 else "Evening"
+        shown = f"{label} {moment.tzname()}" if label in repeated else label
+        groups[part].append(Time(iso(start), shown))
     return [(name, times) for name, times in groups.items() if times]
