@@ -145,6 +145,17 @@ def weekly_adherence(
     return weeks
 
 
+def current_week(schedule: Schedule, session_days: Sequence[dt.date], today: dt.date) -> Week | None:
+    """The program week that contains today (the last entry of weekly_adherence), or None."""
+    last = today if schedule.end is None else min(today, schedule.end)
+    if last < schedule.start:
+        return None
+    number = (last - schedule.start).days // WEEK
+    first = schedule.start + dt.timedelta(days=WEEK * number)
+    found = adherence(schedule, session_days, first, last)
+    return Week(found.first, found.last, found.prescribed, found.done, number + 1)
+
+
 def combined_adherence(
     parts: Iterable[tuple[Schedule, Sequence[dt.date]]], first: dt.date, last: dt.date
 ) -> Adherence:

@@ -99,7 +99,6 @@ def portal(user: User, *, now: dt.datetime) -> tuple[list[PortalEntry], list[Ass
         today = assignment.local_date(now)
         schedule = assignment.schedule()
         days = dates[assignment.pk]
-        weeks = progress.weekly_adherence(schedule, days, today)
         entries.append(
             PortalEntry(
                 assignment=assignment,
@@ -107,7 +106,7 @@ def portal(user: User, *, now: dt.datetime) -> tuple[list[PortalEntry], list[Ass
                 due_today=schedule.due_on(today),
                 done_today=days.count(today),
                 streak=progress.streak(schedule, days, today),
-                this_week=weeks[-1] if weeks else None,
+                this_week=progress.current_week(schedule, days, today),
             )
         )
     entries.sort(key=lambda entry: (entry.left_today == 0, entry.assignment.start_date))

@@ -165,7 +165,8 @@ def _program_context(request: HttpRequest, program: Program, **extra: Any) -> di
 @require_GET
 def portal(request: HttpRequest) -> HttpResponse:
     entries, finished = summaries.portal(request.user, now=timezone.now())
-    return render(request, "exercises/portal.html", {"entries": entries, "finished": finished})
+    context = {"entries": entries, "finished": finished, "is_clinician": is_clinician(request.user)}
+    return render(request, "exercises/portal.html", context)
 
 
 @require_GET

@@ -142,13 +142,14 @@ def test_weeks_cover_the_program_so_far_without_gaps(
 ) -> None:
     weeks = progress.weekly_adherence(schedule, days, today)
     if today < schedule.start:
-        assert weeks == []
+        assert weeks == [] and progress.current_week(schedule, days, today) is None
         return
     assert weeks[0].first == schedule.start and weeks[-1].last == today
     for before, after in itertools.pairwise(weeks):
         assert after.first == before.last + dt.timedelta(days=1)
     total = progress.adherence(schedule, days, schedule.start, today)
     assert sum(week.prescribed for week in weeks) == total.prescribed
+    assert progress.current_week(schedule, days, today) == weeks[-1]
 
 
 @settings(max_examples=60, deadline=None)

@@ -49,6 +49,9 @@ function start(root, plan) {
 
   if (!("speechSynthesis" in window)) ui.voice.closest("label").hidden = true;
   if (logSection) logSection.hidden = true;
+  ui.step.textContent = "Press Start when you are ready.";
+  ui.start.hidden = false; // shown only once the player can run
+  root.dataset.ready = "true";
 
   ui.start.addEventListener("click", begin);
   ui.back.addEventListener("click", () => go(Math.max(0, state.index - 1)));
