@@ -2,7 +2,7 @@
 
 The flow's steps are GET pages (see ``flow.py``); booking, cancelling and
 moving are POSTs to their own views. Pages reached with a secret link (manage,
-offer, account link) never cache, never send a referrer, and the secret part
+offer, account link) are never cached or sent as a referrer, and the secret part
 of their address is kept out of the logs (``logs.py``).
 """
 
@@ -42,13 +42,15 @@ class HttpResponseSeeOther(HttpResponseRedirect):
 
 
 def private(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """For pages behind a secret link: not cached anywhere, no referrer sent onwards."""
+    """For pages behind a secret link: not cached anywhere, and the address (with its
+    secret) never sent to another site as a referrer. "same-origin", not "no-referrer":
+    browsers send "Origin: null" from no-referrer pages, which fails the CSRF check."""
 
     @functools.wraps(view)
     def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         response = view(request, *args, **kwargs)
         response["Cache-Control"] = "private, no-store"
-        response["Referrer-Policy"] = "no-referrer"
+        response["Referrer-Policy"] = "same-origin"
         return response
 
     return wrapped

@@ -37,7 +37,7 @@ def test_manage_page_shows_the_visit_and_its_video_link(
     assert appointment.video_link in html
     assert "Better on stairs" in html
     assert response["Cache-Control"] == "private, no-store"
-    assert response["Referrer-Policy"] == "no-referrer"
+    assert response["Referrer-Policy"] == "same-origin"
 
 
 @pytest.mark.parametrize(
