@@ -143,6 +143,8 @@ def _text_error(value: object, max_length: int, *, multiline: bool = False) -> s
         return None
     if any(unicodedata.category(char) in ("Cc", "Cs", "Zl", "Zp") for char in value):
         return "Must be on one line."
+    if SEPARATOR.strip() in value:
+        return f"Must not contain “{SEPARATOR.strip()}”: it separates the parts of the dosage line."
     if value != value.strip():
         return "Must not start or end with spaces."
     return None

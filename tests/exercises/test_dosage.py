@@ -587,7 +587,8 @@ def test_pain_rule_limit_must_be_0_to_10(max_during: Any) -> None:
 # Property tests
 
 single_line = st.text(
-    alphabet=st.characters(blacklist_categories=("Cc", "Cs", "Zl", "Zp")), max_size=40
+    alphabet=st.characters(blacklist_categories=("Cc", "Cs", "Zl", "Zp"), blacklist_characters="·"),
+    max_size=40,
 ).map(str.strip)
 multiline = st.text(
     alphabet=st.characters(blacklist_categories=("Cc", "Cs")) | st.sampled_from("\n\t"),
@@ -803,3 +804,11 @@ def test_ease_off_exactly_when_pain_exceeds_the_limit_or_lingers(
     rule = PainRule(max_during=limit)
 
     assert rule.should_ease_off(pain, settled_next_morning=settled) is (pain > limit or not settled)
+
+
+def test_one_line_text_may_not_contain_the_separator() -> None:
+    with pytest.raises(DosageError) as caught:
+        Dosage(hold_s=30, hold_movement="turn · twist")
+    assert caught.value.errors == {
+        "hold_movement": "Must not contain “·”: it separates the parts of the dosage line."
+    }
