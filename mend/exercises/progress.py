@@ -145,7 +145,9 @@ def weekly_adherence(
     return weeks
 
 
-def current_week(schedule: Schedule, session_days: Sequence[dt.date], today: dt.date) -> Week | None:
+def current_week(
+    schedule: Schedule, session_days: Sequence[dt.date], today: dt.date
+) -> Week | None:
     """The program week that contains today (the last entry of weekly_adherence), or None."""
     last = today if schedule.end is None else min(today, schedule.end)
     if last < schedule.start:

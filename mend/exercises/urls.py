@@ -1,8 +1,23 @@
 from __future__ import annotations
 
-from django.urls import path
+from django.urls import path, register_converter
 
 from mend.exercises import views
+
+
+class RowId:
+    """A database id: at most 18 digits, so a forged huge number is a 404, not an overflow."""
+
+    regex = "[0-9]{1,18}"
+
+    def to_python(self, value: str) -> int:
+        return int(value)
+
+    def to_url(self, value: int) -> str:
+        return str(value)
+
+
+register_converter(RowId, "row_id")
 
 app_name = "exercises"
 
@@ -13,37 +28,39 @@ urlpatterns = [
     path("exercises/<slug:slug>/start/", views.start, name="start"),
     # The patient's portal and player.
     path("me/", views.portal, name="portal"),
-    path("me/programs/<int:pk>/", views.program_page, name="program"),
-    path("me/programs/<int:pk>/play/", views.play, name="play"),
-    path("me/programs/<int:pk>/log/", views.log_session, name="log"),
-    path("me/programs/<int:pk>/settled/", views.settled, name="settled"),
-    path("me/programs/<int:pk>/finish/", views.finish, name="finish"),
-    path("me/programs/<int:pk>/handout.pdf", views.handout, name="handout"),
+    path("me/programs/<row_id:pk>/", views.program_page, name="program"),
+    path("me/programs/<row_id:pk>/play/", views.play, name="play"),
+    path("me/programs/<row_id:pk>/log/", views.log_session, name="log"),
+    path("me/programs/<row_id:pk>/settled/", views.settled, name="settled"),
+    path("me/programs/<row_id:pk>/finish/", views.finish, name="finish"),
+    path("me/programs/<row_id:pk>/handout.pdf", views.handout, name="handout"),
     # The clinician's pages.
     path("clinic/programs/", views.clinic_programs, name="clinic_programs"),
     path("clinic/programs/new/", views.clinic_program_new, name="clinic_program_new"),
-    path("clinic/programs/<int:pk>/", views.clinic_program, name="clinic_program"),
-    path("clinic/programs/<int:pk>/details/", views.clinic_details, name="clinic_details"),
-    path("clinic/programs/<int:pk>/items/add/", views.clinic_add_item, name="clinic_add_item"),
-    path("clinic/programs/<int:pk>/items/<int:item_pk>/", views.clinic_item, name="clinic_item"),
+    path("clinic/programs/<row_id:pk>/", views.clinic_program, name="clinic_program"),
+    path("clinic/programs/<row_id:pk>/details/", views.clinic_details, name="clinic_details"),
+    path("clinic/programs/<row_id:pk>/items/add/", views.clinic_add_item, name="clinic_add_item"),
     path(
-        "clinic/programs/<int:pk>/items/<int:item_pk>/remove/",
+        "clinic/programs/<row_id:pk>/items/<row_id:item_pk>/", views.clinic_item, name="clinic_item"
+    ),
+    path(
+        "clinic/programs/<row_id:pk>/items/<row_id:item_pk>/remove/",
         views.clinic_remove_item,
         name="clinic_remove_item",
     ),
     path(
-        "clinic/programs/<int:pk>/items/<int:item_pk>/up/",
+        "clinic/programs/<row_id:pk>/items/<row_id:item_pk>/up/",
         views.clinic_move_up,
         name="clinic_move_up",
     ),
     path(
-        "clinic/programs/<int:pk>/items/<int:item_pk>/down/",
+        "clinic/programs/<row_id:pk>/items/<row_id:item_pk>/down/",
         views.clinic_move_down,
         name="clinic_move_down",
     ),
-    path("clinic/programs/<int:pk>/assign/", views.clinic_assign, name="clinic_assign"),
-    path("clinic/programs/<int:pk>/finish/", views.clinic_finish, name="clinic_finish"),
-    path("clinic/programs/<int:pk>/handout.pdf", views.clinic_handout, name="clinic_handout"),
+    path("clinic/programs/<row_id:pk>/assign/", views.clinic_assign, name="clinic_assign"),
+    path("clinic/programs/<row_id:pk>/finish/", views.clinic_finish, name="clinic_finish"),
+    path("clinic/programs/<row_id:pk>/handout.pdf", views.clinic_handout, name="clinic_handout"),
     path("clinic/patients/", views.clinic_patients, name="clinic_patients"),
-    path("clinic/patients/<int:pk>/", views.clinic_patient, name="clinic_patient"),
+    path("clinic/patients/<row_id:pk>/", views.clinic_patient, name="clinic_patient"),
 ]

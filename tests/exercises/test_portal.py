@@ -287,3 +287,34 @@ def test_demo_loader_puts_the_stretch_into_the_achilles_article_and_gives_pat_a_
 
 
 pytestmark = pytest.mark.django_db
+
+
+def test_handout_includes_the_exercises_image(
+    client: Client, patient: User, assignment: Assignment, stretch: Exercise
+) -> None:
+    from wagtail.images.models import Image
+    from wagtail.images.tests.utils import get_test_image_file
+
+    from mend.exercises.models import ExerciseImage
+
+    image = Image.objects.create(title="Stretch", file=get_test_image_file(colour="red"))
+    ExerciseImage.objects.create(exercise=stretch, image=image, alt="Heel down, toes up")
+    client.force_login(patient)
+    response = client.get(f"/me/programs/{assignment.program_id}/handout.pdf")
+    reader = PdfReader(io.BytesIO(response.content))
+
+    assert response.status_code == 200
+    assert any(page.images for page in reader.pages)
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/me/programs/99999999999999999999/",
+        "/clinic/patients/99999999999999999999/",
+        "/clinic/programs/99999999999999999999/items/1/",
+    ],
+)
+def test_ids_beyond_the_database_range_are_404(client: Client, clinician: User, url: str) -> None:
+    client.force_login(clinician)
+    assert client.get(url).status_code == 404
