@@ -163,14 +163,21 @@ def free_times(
     notice: timedelta | None = None,
     horizon: timedelta | None = None,
     with_busy: bool = True,
+    around: datetime | None = None,
 ) -> dict[datetime, tuple[int, ...]]:
-    """Every free start for the want, in UTC and in order, with the clinicians free then."""
+    """Every free start for the want, in UTC and in order, with the clinicians free then.
+
+    With around, only busy time within a day of that moment is read: the answer is
+    exact for starts near it (a recheck of one start), not for the rest.
+    """
     clinicians = clinicians_for(want)
     if not clinicians:
         return {}
     query = query_for(want.visit_type, now=now, notice=notice, horizon=horizon)
     since = now - query.buffer_before - query.buffer_after - DAY
     until = now + query.horizon + query.duration + query.buffer_before + query.buffer_after + DAY
+    if around is not None:
+        since, until = max(since, around - DAY), min(until, around + DAY)
     found = calendars(
         clinicians,
         want,

@@ -28,6 +28,7 @@ from mend.accounts.models import User
 from mend.booking import tasks
 from mend.booking.availability import (
     DAY,
+    NOTHING,
     Ignore,
     Want,
     clinicians_for,
@@ -126,11 +127,15 @@ def create_appointment(
     _check_want(want, start, now)
     if request_key and Appointment.objects.filter(request_key=request_key).exists():
         raise BookingError(REPLAYED)
-    _lock(clinicians_for(want))
     ignore = Ignore(hold_id=hold.pk if hold else None)
-    free = free_times(want, now=now, ignore=ignore, notice=notice)
+    # A first look without the lock: most losers of a race learn here, without queueing.
+    free = free_times(want, now=now, ignore=ignore, notice=notice, around=start)
     if start not in free:
-        raise _unavailable(want, start, free, now=now, notice=notice)
+        raise _unavailable(want, start, now=now, notice=notice, ignore=ignore)
+    _lock(clinicians_for(want))
+    free = free_times(want, now=now, ignore=ignore, notice=notice, around=start)
+    if start not in free:
+        raise _unavailable(want, start, now=now, notice=notice, ignore=ignore)
     appointment = Appointment(
         clinician_id=free[start][0],
         patient=contact.patient,
@@ -188,14 +193,14 @@ def _save(appointment: Appointment, *, want: Want, now: datetime, fields: Any = 
 def _unavailable(
     want: Want,
     start: datetime,
-    free: dict[datetime, tuple[int, ...]],
     *,
     now: datetime,
     notice: timedelta | None,
+    ignore: Ignore = NOTHING,
 ) -> BookingError:
     """Why a start is not free: taken by someone, too soon, or never open at all."""
-    alternatives = next_after(free, start)
-    open_times = free_times(want, now=now, notice=timedelta(0), with_busy=False)
+    alternatives = next_after(free_times(want, now=now, notice=notice, ignore=ignore), start)
+    open_times = free_times(want, now=now, notice=timedelta(0), with_busy=False, around=start)
     if start not in open_times:
         return BookingError(OUTSIDE, alternatives=alternatives)
     minimum = (
@@ -258,9 +263,9 @@ def reschedule(appointment: Appointment, *, start: datetime, now: datetime) -> A
         current = Appointment.objects.select_for_update().get(pk=appointment.pk)
         if not current.is_changeable(now):
             raise BookingError(NOT_CHANGEABLE)
-        free = free_times(want, now=now, ignore=Ignore(appointment_id=current.pk))
-        if start not in free:
-            raise _unavailable(want, start, free, now=now, notice=None)
+        ignore = Ignore(appointment_id=current.pk)
+        if start not in free_times(want, now=now, ignore=ignore, around=start):
+            raise _unavailable(want, start, now=now, notice=None, ignore=ignore)
         old_start = current.start
         current.set_times(start)
         current.sequence += 1
@@ -508,7 +513,7 @@ def _fitting_want(
             places = [entry.location] if entry.location else list(clinician.locations.all())
         for place in places:
             want = Want(entry.visit_type, mode, place, clinician)
-            if start in free_times(want, now=now):
+            if start in free_times(want, now=now, around=start):
                 return want
     return None
 

@@ -74,7 +74,7 @@ def book(request: HttpRequest) -> HttpResponse:
 def _flow_context(
     selection: flow.Selection, *, now: datetime, alternatives: tuple[datetime, ...] = ()
 ) -> dict[str, Any]:
-    context: dict[str, Any] = {"s": selection, "zones": zones.names()}
+    context: dict[str, Any] = {"s": selection, "zone_options": zones.options_html(selection.tz)}
     if selection.step == "visit":
         context["visit_types"] = active_visit_types()
     if selection.step in {"day", "time"}:
@@ -137,12 +137,11 @@ def details(request: HttpRequest) -> HttpResponse:
         return _flow_page(request, _flow_context(selection, now=now), status=400)
     if request.method == "POST":
         return _book(request, selection, now=now)
-    free = free_times(selection.want(), now=now)
+    free = free_times(selection.want(), now=now, around=selection.start)
     if selection.start not in free:
         selection.errors["start"] = services.TAKEN
-        context = _flow_context(
-            selection, now=now, alternatives=tuple(next_after(free, selection.start))
-        )
+        later = next_after(free_times(selection.want(), now=now), selection.start)
+        context = _flow_context(selection, now=now, alternatives=tuple(later))
         return _flow_page(request, context, status=409)
     form = DetailsForm(
         initial=_initial_contact(request) | {"request_key": new_request_key()},
@@ -195,7 +194,8 @@ def _book(request: HttpRequest, selection: flow.Selection, *, now: datetime) -> 
     want = selection.want()
     form = DetailsForm(request.POST, questions=want.visit_type.questions())
     if not form.is_valid():
-        return _details_page(request, selection, form, free=free_times(want, now=now), status=400)
+        free = free_times(want, now=now, around=selection.start)
+        return _details_page(request, selection, form, free=free, status=400)
     data = form.cleaned_data
     contact = services.Contact(
         name=data["name"],
@@ -215,7 +215,7 @@ def _book(request: HttpRequest, selection: flow.Selection, *, now: datetime) -> 
         )
     except services.BookingError as error:
         form.add_error(None, error.message)
-        free = free_times(want, now=now)
+        free = free_times(want, now=now, around=selection.start)
         return _details_page(
             request, selection, form, free=free, alternatives=error.alternatives, status=409
         )
@@ -351,7 +351,7 @@ def _reschedule_page(
     if appointment.is_changeable(now):
         ignore = Ignore(appointment_id=appointment.pk)
         context |= _calendar_context(selection, now=now, ignore=ignore)
-    context["zones"] = zones.names()
+    context["zone_options"] = zones.options_html(selection.tz)
     context["zone_pairs"] = [("date", selection.day.isoformat())] if selection.day else []
     context["when"] = formatting.when(appointment.start, selection.tz)
     context["inside_window"] = appointment.inside_cancellation_window(now)

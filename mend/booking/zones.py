@@ -6,6 +6,8 @@ import functools
 import zoneinfo
 
 from django.core.exceptions import ValidationError
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
 
 
 @functools.cache
@@ -19,6 +21,18 @@ def names() -> tuple[str, ...]:
 @functools.cache
 def _known() -> frozenset[str]:
     return frozenset(zoneinfo.available_timezones()) - {"localtime", "Factory"}
+
+
+@functools.lru_cache(maxsize=64)
+def options_html(selected: str) -> SafeString:
+    """The <option>s of the zone picker, built once per selected zone: 400-odd of them."""
+    return mark_safe(  # every name is escaped here
+        "".join(
+            f'<option value="{escape(name)}"{" selected" if name == selected else ""}>'
+            f"{escape(name)}</option>"
+            for name in names()
+        )
+    )
 
 
 def is_zone(name: str) -> bool:
