@@ -134,10 +134,18 @@ def _legend() -> str:
 
 
 def pain_chart_svg(
-    points: Sequence[PainPoint], *, limit: int | None = 5, title: str = "Pain over time"
+    points: Sequence[PainPoint],
+    *,
+    limit: int | None = 5,
+    title: str = "Pain over time",
+    ident: str = "pain-chart",
 ) -> str:
-    """The chart as an inline <svg> element (role img, with title and description)."""
+    """The chart as an inline <svg> element (role img, with title and description).
+
+    ``ident`` prefixes the ids of its title and description: unique per page.
+    """
     _check(points)
+    ident = escape(ident)
     if limit is not None and not 0 <= limit <= SCALE_MAX:
         raise ValueError("limit must be from 0 to 10")
     body = _grid(limit)
@@ -148,9 +156,9 @@ def pain_chart_svg(
     body.append(_legend())
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT}" '
-        f'class="pain-chart" role="img" aria-labelledby="pain-chart-title pain-chart-desc">'
-        f'<title id="pain-chart-title">{escape(title)}</title>'
-        f'<desc id="pain-chart-desc">{escape(describe(points, limit))}</desc>'
+        f'class="pain-chart" role="img" aria-labelledby="{ident}-title {ident}-desc">'
+        f'<title id="{ident}-title">{escape(title)}</title>'
+        f'<desc id="{ident}-desc">{escape(describe(points, limit))}</desc>'
         + "".join(body)
         + "</svg>"
     )

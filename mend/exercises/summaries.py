@@ -60,7 +60,7 @@ def program_progress(
         done_today=days.count(today),
         streak=progress.streak(schedule, days, today),
         weeks=progress.weekly_adherence(schedule, days, today),
-        chart_svg=chart.pain_chart_svg(points, limit=limit),
+        chart_svg=chart.pain_chart_svg(points, limit=limit, ident=f"pain-chart-{assignment.pk}"),
         points=points,
         limit=limit,
         offer_visit=progress.offer_visit(flagged_days, today),

@@ -70,7 +70,7 @@ def test_patient_follows_the_routine_and_the_clinician_sees_it(page: Page, demo_
     chart = page.get_by_role("img", name="Pain over time")
     expect(chart).to_be_visible()
     expect(chart.locator("circle")).to_have_count(2)
-    expect(page.locator("#pain-chart-desc")).to_contain_text("the latest was 3")
+    expect(chart.locator("desc")).to_contain_text("the latest was 3")
     assert fits_the_screen(page)
     log = SessionLog.objects.get(assignment__program__name="Standing hamstring stretch")
     assert (log.pain_during, log.pain_now, log.effort) == (3, 2, 4)

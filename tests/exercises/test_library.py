@@ -263,3 +263,40 @@ def test_editing_an_exercise_retires_cached_pages(stretch: Exercise) -> None:
     stretch.save()
 
     assert "A brand new summary." in wsgi_get(app, path).text
+
+
+def test_editors_get_the_exercise_block_in_the_page_editor(
+    client: Client, editor: User, make_article, stretch: Exercise
+) -> None:
+    article = make_article("With block", body=[("exercise", {"exercise": stretch, "dosage": {}})])
+    client.force_login(editor)
+    response = client.get(f"/admin/pages/{article.pk}/edit/")
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Exercise from the library" in html and "Dosage for this article (optional)" in html
+
+
+def test_editor_adds_an_exercise_in_the_admin(client: Client, editor: User, stretch) -> None:
+    client.force_login(editor)
+    template = Exercise(
+        name="Towel calf stretch",
+        slug="towel-calf-stretch",
+        purpose="stretch",
+        steps="Sit with legs out.\nLoop a towel round the foot.\nPull gently.",
+    )
+    data = _admin_data(template, hold_s="30")
+    data.update(regions=[stretch.regions.first().pk], tags="calf", author="Dr. Ada Reyes")
+
+    response = client.post("/admin/snippets/exercises/exercise/add/", data)
+
+    assert response.status_code == 302, response.content.decode()[:2000]
+    created = Exercise.objects.get(slug="towel-calf-stretch")
+    assert created.step_list == [
+        "Sit with legs out.",
+        "Loop a towel round the foot.",
+        "Pull gently.",
+    ]
+    assert created.dosage.describe() == "2 reps · hold 30 s each rep · each leg"
+    assert [tag.name for tag in created.tags.all()] == ["calf"]
+    assert created.regions.count() == 1
