@@ -6,7 +6,13 @@ dosage is edited as fields and stored as a validated Dosage.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from wagtail import hooks
 from wagtail.admin.panels import (
     FieldPanel,
     FieldRowPanel,
@@ -125,3 +131,19 @@ class EquipmentViewSet(SnippetViewSet):
 
 register_snippet(ExerciseViewSet)
 register_snippet(EquipmentViewSet)
+
+
+@hooks.register("before_delete_snippet")
+def keep_exercises_in_programs(request: HttpRequest, instances: list[Any]) -> HttpResponse | None:
+    """Programs point at their exercises; an exercise in use stays, so their history reads."""
+    used = [
+        item for item in instances if isinstance(item, Exercise) and item.program_items.exists()
+    ]
+    if not used:
+        return None
+    names = ", ".join(exercise.name for exercise in used)
+    messages.error(
+        request,
+        f"{names}: used in patients' programs, so it cannot be deleted. Edit it instead.",
+    )
+    return redirect(Exercise.snippet_viewset.get_url_name("list"))

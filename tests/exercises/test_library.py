@@ -300,3 +300,17 @@ def test_editor_adds_an_exercise_in_the_admin(client: Client, editor: User, stre
     assert created.dosage.describe() == "2 reps · hold 30 s each rep · each leg"
     assert [tag.name for tag in created.tags.all()] == ["calf"]
     assert created.regions.count() == 1
+
+
+def test_an_exercise_used_in_a_program_cannot_be_deleted(
+    client: Client, editor: User, make_program, stretch: Exercise, heel_drop: Exercise
+) -> None:
+    make_program(stretch)
+    client.force_login(editor)
+    response = client.post(f"/admin/snippets/exercises/exercise/delete/{stretch.pk}/", follow=True)
+
+    assert response.status_code == 200
+    assert "used in patients&#x27; programs, so it cannot be deleted" in response.content.decode()
+    assert Exercise.objects.filter(pk=stretch.pk).exists()
+    client.post(f"/admin/snippets/exercises/exercise/delete/{heel_drop.pk}/")
+    assert not Exercise.objects.filter(pk=heel_drop.pk).exists()  # unused: deleted
