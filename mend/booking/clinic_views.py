@@ -14,7 +14,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
@@ -24,7 +24,7 @@ from mend.booking.availability import Want
 from mend.booking.forms import PlanForm, RuleForm, TimeOffForm
 from mend.booking.identity import verified_account
 from mend.booking.models import Appointment, AvailabilityRule, Clinician, Mode, TimeOff
-from mend.booking.views import HttpResponseSeeOther, private
+from mend.booking.views import HttpResponseSeeOther, page, private
 
 WEEK = 7
 
@@ -83,7 +83,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         request.build_absolute_uri(reverse("booking:feed", args=[feed_token])) if feed_token else ""
     )
     context = {"clinician": clinician, "days": days, "feed_url": feed_url}
-    return render(request, "booking/clinic/dashboard.html", context)
+    return page(request, "booking/clinic/dashboard.html", context)
 
 
 def _mark(request: HttpRequest, pk: int, status: str) -> HttpResponse:
@@ -139,7 +139,7 @@ def _availability_page(
         "rule_form": rule_form or RuleForm(clinician=clinician),
         "off_form": off_form or TimeOffForm(clinician=clinician),
     }
-    return render(request, "booking/clinic/availability.html", context, status=status)
+    return page(request, "booking/clinic/availability.html", context, status=status)
 
 
 @login_required
@@ -250,7 +250,7 @@ def plan(request: HttpRequest) -> HttpResponse:
     clinician = _get_clinician(request)
     today = timezone.now().astimezone(clinician.zone).date()
     form = PlanForm(clinician=clinician, initial={"first_day": today, "weeks": 6})
-    return render(request, "booking/clinic/plan.html", {"form": form, "clinician": clinician})
+    return page(request, "booking/clinic/plan.html", {"form": form, "clinician": clinician})
 
 
 def _plan_want(form: PlanForm, clinician: Clinician) -> Want:
@@ -289,7 +289,7 @@ def _preview(
         "conflicts": sum(not row["free"] for row in rows),
         "error": error,
     }
-    return render(request, "booking/clinic/plan_preview.html", context, status=status)
+    return page(request, "booking/clinic/plan_preview.html", context, status=status)
 
 
 @login_required
@@ -298,7 +298,7 @@ def plan_check(request: HttpRequest) -> HttpResponse:
     clinician = _get_clinician(request)
     form = PlanForm(request.POST, clinician=clinician)
     if not form.is_valid():
-        return render(
+        return page(
             request, "booking/clinic/plan.html", {"form": form, "clinician": clinician}, status=400
         )
     data = form.cleaned_data
@@ -344,7 +344,7 @@ def plan_book(request: HttpRequest) -> HttpResponse:
     if not form.is_valid() or not starts:
         if form.is_valid():
             form.add_error(None, "Choose a time for at least one visit.")
-        return render(
+        return page(
             request, "booking/clinic/plan.html", {"form": form, "clinician": clinician}, status=400
         )
     want = _plan_want(form, clinician)

@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.messages import get_messages
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -56,9 +57,18 @@ def private(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
     return wrapped
 
 
+def page(
+    request: HttpRequest, template: str, context: dict[str, Any], *, status: int = 200
+) -> HttpResponse:
+    """render(), with Django's messages shown by the booking templates ("notices") rather
+    than by the base template, whose list of them axe-core flags (a list with a role)."""
+    context = {**context, "messages": (), "notices": list(get_messages(request))}
+    return render(request, template, context, status=status)
+
+
 def _flow_page(request: HttpRequest, context: dict[str, Any], *, status: int = 200) -> HttpResponse:
     template = "booking/_flow.html" if request.htmx else "booking/book.html"  # type: ignore[attr-defined]
-    return render(request, template, context, status=status)
+    return page(request, template, context, status=status)
 
 
 # The flow
@@ -186,7 +196,7 @@ def _details_page(
             for moment in alternatives
         ],
     }
-    return render(request, "booking/details.html", context, status=status)
+    return page(request, "booking/details.html", context, status=status)
 
 
 def _book(request: HttpRequest, selection: flow.Selection, *, now: datetime) -> HttpResponse:
@@ -271,7 +281,7 @@ def _manage_page(
         "form": form or CancelForm(),
         "answers": [item for item in appointment.intake_answers if item.get("answer")],
     }
-    return render(request, "booking/manage.html", context, status=status)
+    return page(request, "booking/manage.html", context, status=status)
 
 
 @private
@@ -360,7 +370,7 @@ def _reschedule_page(
         for moment in alternatives
     ]
     code = status or (400 if selection.errors else 200)
-    return render(request, "booking/reschedule.html", context, status=code)
+    return page(request, "booking/reschedule.html", context, status=code)
 
 
 @private
@@ -399,7 +409,7 @@ def visits(request: HttpRequest) -> HttpResponse:
         "upcoming": rows(mine.filter(start__gte=now).order_by("start")),
         "past": rows(mine.filter(start__lt=now).order_by("-start")[:50]),
     }
-    return render(request, "booking/visits.html", context)
+    return page(request, "booking/visits.html", context)
 
 
 # Attaching a guest booking to the account that owns its address
@@ -426,7 +436,7 @@ def link_account(request: HttpRequest, token: str) -> HttpResponse:
         "confirm_url": reverse("booking:link_account_confirm", args=[token]),
         "linked": appointment.patient_id is not None,
     }
-    return render(request, "booking/link_account.html", context)
+    return page(request, "booking/link_account.html", context)
 
 
 @private
@@ -461,7 +471,7 @@ def _waitlist_page(
 ) -> HttpResponse:
     hidden = [(name, value) for name, value in selection.params("day") if name != "tz"]
     context = {"s": selection, "form": form, "hidden": [*hidden, ("tz", selection.tz)]}
-    return render(request, "booking/waitlist.html", context, status=status)
+    return page(request, "booking/waitlist.html", context, status=status)
 
 
 @require_POST
@@ -531,7 +541,7 @@ def _offer_page(
         "until": formatting.when(hold.expires_at, offer.entry.time_zone),
         "claim_url": reverse("booking:claim_confirm", args=[token]),
     }
-    return render(request, "booking/offer.html", context, status=status)
+    return page(request, "booking/offer.html", context, status=status)
 
 
 @private
