@@ -327,7 +327,11 @@ class Program(models.Model):
         default=False, help_text="A template is copied for each patient it is assigned to."
     )
     owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="exercise_programs"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="exercise_programs",
+        help_text="Who built it; empty once their account is gone (the program stays).",
     )
     weekdays = models.CharField(
         max_length=7, default="0123456", help_text="The days sessions are due, 0 = Monday."

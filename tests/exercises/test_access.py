@@ -196,3 +196,14 @@ def test_wrong_methods_are_405(client: Client, patient: User, assignment: Assign
     assert client.get(f"/me/programs/{program}/settled/").status_code == 405
     assert client.get(f"/me/programs/{program}/finish/").status_code == 405
     assert client.post("/me/").status_code == 405
+
+
+def test_deleting_accounts_keeps_or_removes_program_data_without_errors(
+    clinician: User, patient: User, assignment: Assignment, log
+) -> None:
+    log(assignment)
+    clinician.delete()  # the clinician leaves: the patient's program stays
+    assignment.refresh_from_db()
+    assert assignment.clinician is None and assignment.program.owner is None
+    patient.delete()  # the patient's account is erased: their logs go with it
+    assert not SessionLog.objects.exists() and not Assignment.objects.exists()
