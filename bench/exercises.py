@@ -27,6 +27,7 @@ import time
 import urllib.request
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(os.environ.get("BENCH_VENV", ROOT / ".venv")) / "bin"
@@ -133,6 +134,41 @@ def seed() -> None:
     print(session.session_key)
 
 
+def render() -> None:
+    """Inside the benchmark's environment: /me/ rendered in-process, no server, no network."""
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+    from django.db import connection
+    from django.test import Client
+
+    from mend.accounts.models import User
+
+    client = Client(HTTP_HOST="127.0.0.1")
+    client.force_login(User.objects.get(email=PATIENT))
+    client.get("/me/")
+    queries: list[str] = []
+
+    def count(execute: Any, sql: str, *args: Any) -> Any:
+        queries.append(sql)
+        return execute(sql, *args)
+
+    with connection.execute_wrapper(count):
+        client.get("/me/")
+    times = []
+    deadline = time.perf_counter() + MAX_SECONDS
+    while len(times) < 200 and time.perf_counter() < deadline:
+        start = time.perf_counter()
+        client.get("/me/")
+        times.append((time.perf_counter() - start) * 1000)
+    times.sort()
+    print(
+        f"portal /me/ rendered in-process: median {times[len(times) // 2]:.1f} ms, "
+        f"{len(queries)} queries ({len(times)} runs)"
+    )
+
+
 def _run(env: dict[str, str], *args: str) -> str:
     done = subprocess.run(args, env=env, cwd=ROOT, check=True, capture_output=True, text=True)
     return done.stdout
@@ -181,6 +217,7 @@ def portal(
         _run(env, python, "-m", "mend", "collectstatic", "--no-input", "-v", "0")
         _run(env, python, "-m", "mend", "load_demo")
         key = _run(env, python, str(Path(__file__).resolve()), "--seed").strip().splitlines()[-1]
+        print(_run(env, python, str(Path(__file__).resolve()), "--render").strip())
         cookie = f"sessionid={key}"
         server = subprocess.Popen(
             [
@@ -243,6 +280,7 @@ def portal(
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seed", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--render", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--postgres", action="store_true", help="PostgreSQL and Redis as well")
     parser.add_argument("--seconds", type=int, default=10, choices=range(1, 61), metavar="1-60")
     parser.add_argument(
@@ -251,6 +289,9 @@ def main() -> None:
     args = parser.parse_args()
     if args.seed:
         seed()
+        return
+    if args.render:
+        render()
         return
     if shutil.which("wrk") is None:
         sys.exit("wrk is missing: apt-get install wrk")
