@@ -23,8 +23,8 @@ from wagtail.url_routing import RouteResult
 
 from mend.content import linkcheck
 from mend.content.blocks import BodyBlock
-from mend.content.video import Video, VideoAddressError, parse_video_url
 from mend.core.pagecache import CACHE_HEADER
+from mend.core.video import Video, VideoAddressError, parse_video_url
 
 ARTICLES_PER_PAGE = 10
 RELATED_COUNT = 3

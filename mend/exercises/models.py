@@ -30,8 +30,8 @@ from wagtail.models import Orderable
 from wagtail.search import index
 from wagtail.search.queryset import SearchableQuerySetMixin
 
-from mend.content.video import Video, VideoAddressError, parse_video_url
 from mend.core import roles
+from mend.core.video import Video, VideoAddressError, parse_video_url
 from mend.exercises import progress
 from mend.exercises.dosage import Dosage, DosageError, PainRule
 

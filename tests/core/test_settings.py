@@ -18,7 +18,10 @@ ROOT = Path(__file__).resolve().parents[2]
 def load_settings(tmp_path: Path, **env: str) -> subprocess.CompletedProcess[str]:
     """Import mend.settings in a fresh interpreter with only the given variables."""
     clean = {"PATH": os.environ["PATH"], "MEND_VAR_DIR": str(tmp_path), **env}
-    code = "import mend.settings as s; print(s.DEBUG, s.EMAIL_BACKEND, s.DATABASES['default']['ENGINE'])"
+    code = (
+        "import mend.settings as s;"
+        "print(s.DEBUG, s.EMAIL_BACKEND, s.DATABASES['default']['ENGINE'])"
+    )
     return subprocess.run(
         [sys.executable, "-c", code], cwd=ROOT, env=clean, capture_output=True, text=True
     )

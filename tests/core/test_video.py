@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from mend.content.video import VideoAddressError, parse_video_url
+from mend.core.video import VideoAddressError, parse_video_url
 
 
 @pytest.mark.parametrize(
