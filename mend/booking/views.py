@@ -82,13 +82,17 @@ def book(request: HttpRequest) -> HttpResponse:
 
 
 def _flow_context(
-    selection: flow.Selection, *, now: datetime, alternatives: tuple[datetime, ...] = ()
+    selection: flow.Selection,
+    *,
+    now: datetime,
+    alternatives: tuple[datetime, ...] = (),
+    free: dict[datetime, tuple[int, ...]] | None = None,
 ) -> dict[str, Any]:
     context: dict[str, Any] = {"s": selection, "zone_options": zones.options_html(selection.tz)}
     if selection.step == "visit":
         context["visit_types"] = active_visit_types()
     if selection.step in {"day", "time"}:
-        context.update(_calendar_context(selection, now=now))
+        context.update(_calendar_context(selection, now=now, free=free))
     step = context["step"] = selection.step
     context["pairs"] = [(name, value) for name, value in selection.params(step) if name != "tz"]
     context["change"] = {
@@ -112,11 +116,16 @@ def _step_url(selection: flow.Selection, step: str) -> str:
 
 
 def _calendar_context(
-    selection: flow.Selection, *, now: datetime, ignore: Ignore = NOTHING
+    selection: flow.Selection,
+    *,
+    now: datetime,
+    ignore: Ignore = NOTHING,
+    free: dict[datetime, tuple[int, ...]] | None = None,
 ) -> dict[str, Any]:
     """Days with room and, once a day is picked, its times, all in the patient's zone."""
     want = selection.want()
-    free = free_times(want, now=now, ignore=ignore)
+    if free is None:
+        free = free_times(want, now=now, ignore=ignore)
     zone = ZoneInfo(selection.tz)
     days = by_local_day(free, zone)
     if selection.day is not None and selection.day not in days:
@@ -150,8 +159,9 @@ def details(request: HttpRequest) -> HttpResponse:
     free = free_times(selection.want(), now=now, around=selection.start)
     if selection.start not in free:
         selection.errors["start"] = services.TAKEN
-        later = next_after(free_times(selection.want(), now=now), selection.start)
-        context = _flow_context(selection, now=now, alternatives=tuple(later))
+        free = free_times(selection.want(), now=now)
+        later = tuple(next_after(free, selection.start))
+        context = _flow_context(selection, now=now, alternatives=later, free=free)
         return _flow_page(request, context, status=409)
     form = DetailsForm(
         initial=_initial_contact(request) | {"request_key": new_request_key()},
