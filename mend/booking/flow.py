@@ -25,7 +25,6 @@ from mend.booking.models import Clinician, Location, Mode, VisitType
 
 STEPS = ("visit", "where", "who", "day", "time")
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-_DIGITS = re.compile(r"^\d{1,18}$")
 
 
 @dataclass
@@ -182,13 +181,8 @@ def _read_start(selection: Selection, value: str) -> None:
         return
     try:
         start = datetime.fromisoformat(value[:40])
-    except ValueError:
-        start = None
-    if start is None or start.utcoffset() is None:
+        if start.utcoffset() is None:
+            raise ValueError(value)
+        selection.start = start.astimezone(UTC)
+    except (ValueError, OverflowError):  # unreadable, naive, or beyond the calendar in UTC
         selection.errors["start"] = "That time could not be read. Please pick one of the times."
-        return
-    selection.start = start.astimezone(UTC)
-
-
-def digits(value: str) -> int | None:
-    return int(value) if _DIGITS.match(value or "") else None

@@ -17,11 +17,6 @@ def long_date(day: date) -> str:
     return f"{day:%A} {day.day} {day:%B %Y}"
 
 
-def short_date(day: date) -> str:
-    """Tue 16 Jun."""
-    return f"{day:%a} {day.day} {day:%b}"
-
-
 def local(moment: datetime, zone: str) -> datetime:
     return moment.astimezone(ZoneInfo(zone))
 

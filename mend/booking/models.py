@@ -7,7 +7,7 @@ clinician's zone and expanded per date by ``slots.py``, so DST is right.
 from __future__ import annotations
 
 import uuid
-from datetime import datetime, time, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -391,9 +391,6 @@ class Appointment(models.Model):
     def zone(self) -> ZoneInfo:
         return ZoneInfo(self.time_zone)
 
-    def local_start(self) -> datetime:
-        return self.start.astimezone(self.zone)
-
     def set_times(self, start: datetime) -> None:
         """Place the visit at start, with its end and buffered span from the visit type."""
         self.start = start
@@ -500,19 +497,6 @@ class WaitlistEntry(models.Model):
         return (self.earliest is None or wall >= self.earliest) and (
             self.latest is None or wall <= self.latest
         )
-
-    def describe_preferences(self) -> str:
-        days = ", ".join(Weekday(day).label for day in sorted(self.weekdays)) or "Any day"
-        hours = ""
-        if self.earliest or self.latest:
-            hours = (
-                f", {_clock(self.earliest) or 'any time'} to {_clock(self.latest) or 'any time'}"
-            )
-        return f"{days}{hours} ({self.time_zone})"
-
-
-def _clock(value: time | None) -> str:
-    return value.strftime("%H:%M") if value else ""
 
 
 class SlotHold(models.Model):

@@ -246,6 +246,8 @@ def test_field_error_is_tied_to_its_input(guest: Client) -> None:
         ({"start": iso(ny(6, 15, 9))}, "too soon"),
         ({"start": "2026-06-16T14:00:00"}, "could not be read"),  # no zone
         ({"start": "tomorrow at ten"}, "could not be read"),
+        ({"start": "0001-01-01T00:00:00+05:00"}, "could not be read"),
+        ({"start": "9999-12-31T23:00:00-05:00"}, "could not be read"),
         ({"mode": "in_person", "location": "99999"}, "Please choose"),
         ({"visit": "massage"}, "not offered"),
         ({"clinician": "99999"}, "Please choose one of the clinicians"),
@@ -300,6 +302,16 @@ def test_details_without_a_time_goes_back_to_the_flow(guest: Client) -> None:
 
     assert response.status_code == 400
     assert "Please pick a time" in response.content.decode() or heading(response)
+
+
+def test_out_of_range_ids_are_404(guest: Client, patient: User, ana: Clinician) -> None:
+    huge = "9" * 30
+    guest.force_login(patient)
+    assert guest.get(f"/book/visits/{huge}/").status_code == 404
+    guest.force_login(ana.user)
+    assert guest.post(f"/clinic/visits/{huge}/completed/").status_code == 404
+    assert guest.post(f"/clinic/availability/hours/{huge}/delete/").status_code == 404
+    assert guest.get(book_url(visit="follow-up", mode="virtual", clinician=huge)).status_code == 400
 
 
 def test_wrong_methods(guest: Client) -> None:
