@@ -6,12 +6,17 @@ overridden below. Nothing here is imported by the running site.
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
 import tempfile
 
 os.environ.setdefault("MEND_SECRET_KEY", "test-only-secret-key-not-for-use-anywhere-else-0123")
 os.environ.setdefault("EMAIL_URL", "memory:")
-os.environ.setdefault("MEND_VAR_DIR", tempfile.mkdtemp(prefix="mend-test-"))
+if "MEND_VAR_DIR" not in os.environ:
+    _var = tempfile.mkdtemp(prefix="mend-test-")
+    atexit.register(shutil.rmtree, _var, ignore_errors=True)
+    os.environ["MEND_VAR_DIR"] = _var
 
 from mend.settings import *  # noqa: F403
 from mend.settings import STATIC_ROOT
