@@ -36,17 +36,7 @@ def new_request_key() -> str:
     return secrets.token_urlsafe(24)
 
 
-class ErrorSummaryMixin:
-    def visible_errors(self) -> list[tuple[str, str]]:
-        """(anchor, message) for the error summary, in the form's order."""
-        form: Any = self
-        summary = [("", str(error)) for error in form.non_field_errors()]
-        for bound in form.visible_fields():
-            summary += [(bound.auto_id, f"{bound.label}: {error}") for error in bound.errors]
-        return summary
-
-
-class ContactFields(ErrorSummaryMixin, forms.Form):
+class ContactFields(forms.Form):
     name = forms.CharField(
         label="Full name",
         max_length=120,
@@ -101,12 +91,8 @@ class DetailsForm(ContactFields):
             for index, question in enumerate(self.questions)
         ]
 
-    def visible_errors(self) -> list[tuple[str, str]]:
-        hidden = [("", str(error)) for error in self["request_key"].errors]
-        return hidden + super().visible_errors()
 
-
-class CancelForm(ErrorSummaryMixin, forms.Form):
+class CancelForm(forms.Form):
     reason = forms.CharField(
         label="Reason for cancelling",
         max_length=500,
@@ -146,7 +132,7 @@ class WaitlistForm(ContactFields):
         return read(self.cleaned_data["earliest"]), read(self.cleaned_data["latest"])
 
 
-class RuleForm(ErrorSummaryMixin, forms.ModelForm):
+class RuleForm(forms.ModelForm):
     class Meta:
         model = AvailabilityRule
         fields = [
@@ -185,7 +171,7 @@ class RuleForm(ErrorSummaryMixin, forms.ModelForm):
         return data
 
 
-class TimeOffForm(ErrorSummaryMixin, forms.Form):
+class TimeOffForm(forms.Form):
     start = forms.DateTimeField(
         label="From",
         input_formats=["%Y-%m-%dT%H:%M"],

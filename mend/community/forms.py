@@ -118,15 +118,6 @@ class PublicForm(forms.Form):
             raise ValidationError(TOO_FAST, code="too_fast")
         return cleaned
 
-    def visible_errors(self) -> list[tuple[str, str]]:
-        """(anchor, message) for the error summary, in the form's order."""
-        summary = [("", str(error)) for error in self.non_field_errors()]
-        for field in self.hidden_fields():
-            summary += [("", str(error)) for error in field.errors]
-        for field in self.visible_fields():
-            summary += [(field.auto_id, f"{field.label}: {error}") for error in field.errors]
-        return summary
-
 
 class CommentForm(PublicForm):
     name = name_field()

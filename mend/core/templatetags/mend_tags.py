@@ -1,10 +1,11 @@
 from __future__ import annotations
 
-from django import template
+from django import forms, template
 from django.middleware.csrf import get_token
 from django.utils.safestring import SafeString, mark_safe
 
 from mend.core import formstamp, pagecache
+from mend.core.forms import error_summary as summarise_errors
 
 register = template.Library()
 
@@ -20,3 +21,8 @@ def form_tokens(context: template.Context) -> SafeString:
     if request.META.get(pagecache.ENVIRON_FLAG):
         return mark_safe(pagecache.MARKER)
     return mark_safe(pagecache.form_tokens_html(get_token(request), formstamp.issue()))
+
+
+@register.simple_tag
+def error_summary(form: forms.BaseForm) -> list[tuple[str, str]]:
+    return summarise_errors(form)
