@@ -4,7 +4,6 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.core.paginator import Page as PaginatorPage
 from django.core.paginator import Paginator
 from django.db import models
@@ -23,8 +22,9 @@ from wagtail.url_routing import RouteResult
 
 from mend.content import linkcheck
 from mend.content.blocks import BodyBlock
+from mend.core.models import LeadVideo
+from mend.core.models import validate_video_url as validate_video_url  # old migrations
 from mend.core.pagecache import CACHE_HEADER
-from mend.core.video import Video, VideoAddressError, parse_video_url
 
 ARTICLES_PER_PAGE = 10
 RELATED_COUNT = 3
@@ -117,14 +117,7 @@ class ArticlePageTag(TaggedItemBase):
     )
 
 
-def validate_video_url(value: str) -> None:
-    try:
-        parse_video_url(value)
-    except VideoAddressError as error:
-        raise ValidationError(str(error)) from None
-
-
-class ArticlePage(CachedPageMixin, Page):  # type: ignore[misc]
+class ArticlePage(CachedPageMixin, LeadVideo, Page):  # type: ignore[misc]
     standfirst = models.TextField(
         max_length=400,
         help_text="One or two sentences under the title.",
@@ -134,37 +127,6 @@ class ArticlePage(CachedPageMixin, Page):  # type: ignore[misc]
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    video_url = models.URLField(
-        "video address",
-        blank=True,
-        validators=[validate_video_url],
-        help_text="A YouTube or Vimeo address. Readers load the player only when they press play.",
-    )
-    video_file = models.ForeignKey(
-        "wagtaildocs.Document",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        help_text="Or an uploaded video file (MP4 or WebM).",
-    )
-    video_captions = models.ForeignKey(
-        "wagtaildocs.Document",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        help_text="Captions for the uploaded video (a WebVTT .vtt file).",
-    )
-    video_poster = models.ForeignKey(
-        "wagtailimages.Image",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        help_text="The picture shown before the video plays.",
-    )
-    video_title = models.CharField(max_length=200, blank=True, help_text="What the video shows.")
     body = StreamField(BodyBlock())
     tags = ClusterTaggableManager(through=ArticlePageTag, blank=True)
 
@@ -199,20 +161,6 @@ class ArticlePage(CachedPageMixin, Page):  # type: ignore[misc]
 
     class Meta:
         verbose_name = "article"
-
-    def clean(self) -> None:
-        super().clean()
-        if self.video_captions_id and not self.video_file_id:
-            raise ValidationError({"video_captions": "Captions need an uploaded video file."})
-        if self.video_url and self.video_file_id:
-            raise ValidationError({"video_url": "Use either a video address or a file, not both."})
-
-    @property
-    def video(self) -> Video | None:
-        try:
-            return parse_video_url(self.video_url) if self.video_url else None
-        except VideoAddressError:
-            return None
 
     @cached_property
     def tag_list(self) -> list[Tag]:

@@ -31,7 +31,8 @@ from wagtail.search import index
 from wagtail.search.queryset import SearchableQuerySetMixin
 
 from mend.core import roles
-from mend.core.video import Video, VideoAddressError, parse_video_url
+from mend.core.models import LeadVideo
+from mend.core.models import validate_video_url as validate_video_url  # old migrations
 from mend.exercises import progress
 from mend.exercises.dosage import Dosage, DosageError, PainRule
 
@@ -59,13 +60,6 @@ REGIONS = (
 def lines(text: str) -> list[str]:
     """The non-blank lines of a one-item-per-line text field."""
     return [line.strip() for line in text.splitlines() if line.strip()]
-
-
-def validate_video_url(value: str) -> None:
-    try:
-        parse_video_url(value)
-    except VideoAddressError as error:
-        raise ValidationError(str(error)) from None
 
 
 def validate_dosage(value: object) -> None:
@@ -131,7 +125,7 @@ class ExerciseQuerySet(SearchableQuerySetMixin, models.QuerySet["Exercise"]):
     pass
 
 
-class Exercise(index.Indexed, ClusterableModel):
+class Exercise(index.Indexed, LeadVideo, ClusterableModel):
     class Purpose(models.TextChoices):
         STRETCH = "stretch", "Stretch"
         STRENGTHEN = "strengthen", "Strengthen"
@@ -157,36 +151,6 @@ class Exercise(index.Indexed, ClusterableModel):
         blank=True,
         help_text="Who should leave it out or change it, and when to stop; one per line.",
     )
-    video_url = models.URLField(
-        "video address",
-        blank=True,
-        validators=[validate_video_url],
-        help_text="A YouTube or Vimeo address. Readers load the player only when they press play.",
-    )
-    video_file = models.ForeignKey(
-        "wagtaildocs.Document",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        help_text="Or an uploaded video file (MP4 or WebM).",
-    )
-    video_captions = models.ForeignKey(
-        "wagtaildocs.Document",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        help_text="Captions for the uploaded video (a WebVTT .vtt file).",
-    )
-    video_poster = models.ForeignKey(
-        "wagtailimages.Image",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    video_title = models.CharField(max_length=200, blank=True, help_text="What the video shows.")
     default_dosage = models.JSONField(default=dict, validators=[validate_dosage])
     tags = ClusterTaggableManager(through=ExerciseTag, blank=True)
     evidence = models.TextField("evidence notes", blank=True)
@@ -231,26 +195,12 @@ class Exercise(index.Indexed, ClusterableModel):
     def __str__(self) -> str:
         return self.name
 
-    def clean(self) -> None:
-        super().clean()
-        if self.video_captions_id and not self.video_file_id:
-            raise ValidationError({"video_captions": "Captions need an uploaded video file."})
-        if self.video_url and self.video_file_id:
-            raise ValidationError({"video_url": "Use either a video address or a file, not both."})
-
     def get_absolute_url(self) -> str:
         return reverse("exercises:detail", args=[self.slug])
 
     @cached_property
     def dosage(self) -> Dosage:
         return Dosage.from_dict(self.default_dosage)
-
-    @property
-    def video(self) -> Video | None:
-        try:
-            return parse_video_url(self.video_url) if self.video_url else None
-        except VideoAddressError:
-            return None
 
     @property
     def step_list(self) -> list[str]:
