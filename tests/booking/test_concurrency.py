@@ -219,7 +219,7 @@ def test_two_clinicians_overlapping_requests_with_buffers_never_overlap(
     results = race(len(requests), attempt)
 
     unexpected = [r for r in results if not isinstance(r, Appointment | services.BookingError)]
-    assert not unexpected
+    assert not unexpected, unexpected  # name what escaped, should it ever happen
     booked = list(Appointment.objects.live().order_by("clinician_id", "busy_from"))
     assert len(booked) == sum(isinstance(result, Appointment) for result in results) >= 4
     for one, other in itertools.pairwise(booked):
