@@ -25,15 +25,14 @@ import sys
 import tempfile
 import time
 import urllib.request
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+
+from dosage import MAX_SECONDS, per_program_us  # bench/dosage.py, beside this script
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(os.environ.get("BENCH_VENV", ROOT / ".venv")) / "bin"
 PORT = int(os.environ.get("BENCH_PORT", "8091"))
-MAX_ITERATIONS = 2_000
-MAX_SECONDS = 5.0
 PATIENT = "bench-patient@example.com"
 PROGRAMS = 3
 LOGS = 200
@@ -41,15 +40,6 @@ DAYS = 70
 
 
 # 1. Pure work.
-
-
-def per_program_us(work: Callable[[], object]) -> tuple[float, int]:
-    iterations = 0
-    start = time.perf_counter()
-    while iterations < MAX_ITERATIONS and time.perf_counter() - start < MAX_SECONDS:
-        work()
-        iterations += 1
-    return (time.perf_counter() - start) / iterations * 1e6, iterations
 
 
 def pure() -> None:
