@@ -6,8 +6,10 @@ inside ``transaction.atomic()``: the clinicians' rows are locked (PostgreSQL;
 SQLite's IMMEDIATE transactions already hold the write lock), the time is
 rechecked, then written. On PostgreSQL the exclusion constraint on
 appointments is the last line: a write that slipped past the recheck fails
-there and reads as "That time was just taken". Email and queued work happen
-only ``on_commit``.
+there and reads as "That time was just taken". A busy database (a deadlock, a
+serialisation failure, a lock timeout) gets one more try on a fresh
+transaction, then reads as "taken" too, never as a server error. Email and
+queued work happen only ``on_commit``.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ import secrets
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from typing import Any
+from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -47,6 +49,7 @@ from mend.booking.models import (
     WaitlistEntry,
     WaitlistOffer,
 )
+from mend.core.db import Contended, retry_once
 
 TAKEN = "That time was just taken."
 GONE_BY = "That time has already passed."
@@ -55,6 +58,9 @@ OUTSIDE = "That time is not open for booking."
 REPLAYED = "This booking was already made. Check your email for the confirmation."
 NOT_CHANGEABLE = "This visit can no longer be changed."
 STARTED = "This visit has already started. Please call the clinic."
+BUSY = "The calendar is busy right now and this could not be saved. Please try again."
+
+T = TypeVar("T")
 
 
 class BookingError(Exception):
@@ -98,7 +104,8 @@ def book(
     request_key: str | None = None,
 ) -> Appointment:
     """Book a visit a patient chose; "first available" takes the first clinician free then."""
-    with transaction.atomic():
+
+    def take() -> Appointment:
         appointment = create_appointment(
             want=want,
             start=start,
@@ -108,7 +115,9 @@ def book(
             request_key=request_key,
         )
         _on_commit(tasks.after_booking, appointment.pk)
-    return appointment
+        return appointment
+
+    return _taking(take, want=want, start=start, now=now)
 
 
 def create_appointment(
@@ -170,6 +179,24 @@ def _check_want(want: Want, start: datetime, now: datetime) -> None:
         raise BookingError(GONE_BY)
 
 
+def _taking(
+    take: Callable[[], T], *, want: Want, start: datetime, now: datetime, ignore: Ignore = NOTHING
+) -> T:
+    """Take a time; contention on both tries reads as taken, with the next free times."""
+    try:
+        return retry_once(take)
+    except Contended:
+        free = free_times(want, now=now, ignore=ignore)
+        raise BookingError(TAKEN, alternatives=next_after(free, start)) from None
+
+
+def _changing(change: Callable[[], T]) -> T:
+    try:
+        return retry_once(change)
+    except Contended:
+        raise BookingError(BUSY) from None
+
+
 def _lock(clinicians: Sequence[Clinician]) -> None:
     """Serialise writers per clinician (PostgreSQL), in one order so two never deadlock."""
     ids = sorted(clinician.pk for clinician in clinicians)
@@ -226,7 +253,8 @@ def cancel(appointment: Appointment, *, by: str, reason: str, now: datetime) -> 
         raise BookingError(NOT_CHANGEABLE)
     if appointment.has_started(now):
         raise BookingError(STARTED)
-    with transaction.atomic():
+
+    def change() -> Appointment:
         changed = Appointment.objects.filter(
             pk=appointment.pk, status=Appointment.Status.BOOKED
         ).update(
@@ -241,7 +269,9 @@ def cancel(appointment: Appointment, *, by: str, reason: str, now: datetime) -> 
             raise BookingError("This visit is already cancelled.")
         appointment.refresh_from_db()
         _on_commit(tasks.after_cancellation, appointment.pk)
-    return appointment
+        return appointment
+
+    return _changing(change)
 
 
 def reschedule(appointment: Appointment, *, start: datetime, now: datetime) -> Appointment:
@@ -258,12 +288,13 @@ def reschedule(appointment: Appointment, *, start: datetime, now: datetime) -> A
         appointment.visit_type, appointment.mode, appointment.location, appointment.clinician
     )
     _check_want(want, start, now)
-    with transaction.atomic():
+    ignore = Ignore(appointment_id=appointment.pk)
+
+    def take() -> Appointment:
         _lock([appointment.clinician])
         current = Appointment.objects.select_for_update().get(pk=appointment.pk)
         if not current.is_changeable(now):
             raise BookingError(NOT_CHANGEABLE)
-        ignore = Ignore(appointment_id=current.pk)
         if start not in free_times(want, now=now, ignore=ignore, around=start):
             raise _unavailable(want, start, now=now, notice=None, ignore=ignore)
         old_start = current.start
@@ -273,7 +304,9 @@ def reschedule(appointment: Appointment, *, start: datetime, now: datetime) -> A
         fields = ["start", "end", "busy_from", "busy_until", "sequence", "updated_at"]
         _save(current, want=want, now=now, fields=fields)
         _on_commit(tasks.after_reschedule, current.pk, current.clinician_id, old_start.isoformat())
-    return current
+        return current
+
+    return _taking(take, want=want, start=start, now=now, ignore=ignore)
 
 
 def mark(appointment: Appointment, *, status: str, now: datetime) -> Appointment:
@@ -283,10 +316,14 @@ def mark(appointment: Appointment, *, status: str, now: datetime) -> Appointment
         raise BookingError("Choose completed or no-show.")
     if not appointment.has_started(now):
         raise BookingError("A visit can be marked once it has started.")
-    changed = (
-        Appointment.objects.filter(pk=appointment.pk, status__in=[Appointment.Status.BOOKED, *done])
-        .exclude(status=status)
-        .update(status=status, updated_at=now)
+    changed = _changing(
+        lambda: (
+            Appointment.objects.filter(
+                pk=appointment.pk, status__in=[Appointment.Status.BOOKED, *done]
+            )
+            .exclude(status=status)
+            .update(status=status, updated_at=now)
+        )
     )
     if not changed:
         raise BookingError("This visit is cancelled or already marked that way.")
@@ -367,7 +404,9 @@ def book_series(
     for start in starts:
         _check_want(want, start, now)
     ordered = sorted(starts)
-    with transaction.atomic():
+
+    def take() -> CareSeries:
+        assert want.clinician is not None
         _lock([want.clinician])
         free = _series_free(want, ordered, now=now)
         conflicts = [start for start in ordered if start not in free]
@@ -395,7 +434,9 @@ def book_series(
             except BookingError:
                 raise SeriesConflict([start]) from None
         _on_commit(tasks.after_series, series.pk)
-    return series
+        return series
+
+    return _changing(take)
 
 
 def _clashing_within(visit_type: VisitType, ordered: Sequence[datetime]) -> list[datetime]:
@@ -444,33 +485,36 @@ def join_waitlist(
 
 def offer_freed_time(*, clinician_id: int, start: datetime, now: datetime) -> SlotHold | None:
     """Hold a freed time for the first waiting patients it suits, in the order they joined."""
-    with transaction.atomic():
-        clinician = Clinician.objects.select_for_update().filter(pk=clinician_id).first()
-        if clinician is None or start <= now:
-            return None
-        open_holds = SlotHold.objects.filter(
-            clinician=clinician, start=start, status=SlotHold.Status.OPEN, expires_at__gt=now
-        )
-        if open_holds.exists():
-            return None
-        chosen, want = _waiting_for(clinician, start, now=now)
-        if want is None:
-            return None
-        hold = SlotHold(
-            clinician=clinician,
-            visit_type=want.visit_type,
-            mode=want.mode,
-            location=want.location,
-            start=start,
-            end=start + want.visit_type.duration,
-            busy_from=start - want.visit_type.buffer_before,
-            busy_until=start + want.visit_type.duration + want.visit_type.buffer_after,
-            expires_at=now + timedelta(minutes=settings.MEND_BOOKING_HOLD_MINUTES),
-        )
-        hold.save()
-        for entry in chosen:
-            WaitlistOffer.objects.create(hold=hold, entry=entry)
-        _on_commit(tasks.after_hold, hold.pk)
+    return retry_once(lambda: _hold_for_waitlist(clinician_id=clinician_id, start=start, now=now))
+
+
+def _hold_for_waitlist(*, clinician_id: int, start: datetime, now: datetime) -> SlotHold | None:
+    clinician = Clinician.objects.select_for_update().filter(pk=clinician_id).first()
+    if clinician is None or start <= now:
+        return None
+    open_holds = SlotHold.objects.filter(
+        clinician=clinician, start=start, status=SlotHold.Status.OPEN, expires_at__gt=now
+    )
+    if open_holds.exists():
+        return None
+    chosen, want = _waiting_for(clinician, start, now=now)
+    if want is None:
+        return None
+    hold = SlotHold(
+        clinician=clinician,
+        visit_type=want.visit_type,
+        mode=want.mode,
+        location=want.location,
+        start=start,
+        end=start + want.visit_type.duration,
+        busy_from=start - want.visit_type.buffer_before,
+        busy_until=start + want.visit_type.duration + want.visit_type.buffer_after,
+        expires_at=now + timedelta(minutes=settings.MEND_BOOKING_HOLD_MINUTES),
+    )
+    hold.save()
+    for entry in chosen:
+        WaitlistOffer.objects.create(hold=hold, entry=entry)
+    _on_commit(tasks.after_hold, hold.pk)
     return hold
 
 
@@ -528,14 +572,16 @@ def claim_offer(
     offer: WaitlistOffer, *, contact: Contact, answers: list[dict[str, str]], now: datetime
 ) -> Appointment:
     """The first offered patient to claim the held time books it; the others are told."""
-    with transaction.atomic():
-        _lock([offer.hold.clinician])
+    held = offer.hold
+    want = Want(held.visit_type, held.mode, held.location, held.clinician)
+
+    def take() -> Appointment:
+        _lock([held.clinician])
         hold = SlotHold.objects.select_for_update().get(pk=offer.hold_id)
         if hold.status == SlotHold.Status.CLAIMED:
             raise BookingError("Someone else on the waitlist took this time first.")
         if not hold.is_open(now):
             raise BookingError("This offer has expired.")
-        want = Want(hold.visit_type, hold.mode, hold.location, hold.clinician)
         appointment = create_appointment(
             want=want,
             start=hold.start,
@@ -548,7 +594,9 @@ def claim_offer(
         SlotHold.objects.filter(pk=hold.pk).update(status=SlotHold.Status.CLAIMED)
         WaitlistEntry.objects.filter(pk=offer.entry_id).update(status=WaitlistEntry.Status.BOOKED)
         _on_commit(tasks.after_booking, appointment.pk)
-    return appointment
+        return appointment
+
+    return _taking(take, want=want, start=held.start, now=now, ignore=Ignore(hold_id=held.pk))
 
 
 def lapse_hold(*, hold_id: int, now: datetime) -> SlotHold | None:
@@ -556,12 +604,14 @@ def lapse_hold(*, hold_id: int, now: datetime) -> SlotHold | None:
     hold = SlotHold.objects.filter(pk=hold_id).first()
     if hold is None:
         return None
-    with transaction.atomic():
+
+    def lapse() -> int:
         _lock([hold.clinician])
-        lapsed = SlotHold.objects.filter(
+        return SlotHold.objects.filter(
             pk=hold.pk, status=SlotHold.Status.OPEN, expires_at__lte=now
         ).update(status=SlotHold.Status.LAPSED)
-    if not lapsed:
+
+    if not retry_once(lapse):
         return None
     return offer_freed_time(clinician_id=hold.clinician_id, start=hold.start, now=now)
 

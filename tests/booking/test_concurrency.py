@@ -6,6 +6,14 @@ constraint refuses any two live visits of one clinician whose buffered spans
 overlap. Each test lets threads reach the dangerous moment together (a
 barrier), each on its own connection.
 
+The tests assert what must hold whatever order the scheduler picks: no two
+live visits of a clinician overlap, exactly one winner where one time is
+raced, and every other attempt ends in a named, expected error. How many of
+several different times get booked is the scheduler's choice, not asserted.
+Without the service's lock, PostgreSQL may answer concurrent inserts checked
+against one exclusion constraint with "deadlock detected" instead of the
+constraint's error: on the unguarded path that is one of the expected ends.
+
 On SQLite these tests are skipped: there, a transaction takes the database's
 write lock when it begins (``transaction_mode = "IMMEDIATE"``), so writers
 queue one behind the other and a recheck cannot be raced.
@@ -20,7 +28,8 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
-from django.db import IntegrityError, connection, connections, transaction
+from django.db import IntegrityError, OperationalError, connection, connections, transaction
+from psycopg import errors as pg
 
 from mend.booking import services
 from mend.booking.availability import Want, free_times
@@ -64,6 +73,19 @@ def race(count: int, attempt: Callable[[int, threading.Barrier], Any]) -> list[A
         thread.join(timeout=120)
     assert not any(thread.is_alive() for thread in threads), "a thread hung"
     return results
+
+
+def refused_by_the_constraint(result: Any) -> bool:
+    """The constraint's own error, or a deadlock between two inserts it was checking."""
+    if isinstance(result, IntegrityError):
+        return CONSTRAINT in str(result)
+    return isinstance(result, OperationalError) and isinstance(
+        result.__cause__, pg.DeadlockDetected
+    )
+
+
+def unexpected(results: list[Any], *expected: type) -> list[Any]:
+    return [result for result in results if not isinstance(result, expected)]
 
 
 def naive_insert(
@@ -119,10 +141,9 @@ def test_the_exclusion_constraint_alone_lets_one_through(
     results = race(10, naive_insert(follow_up, ana, SLOT))
 
     winners = [result for result in results if isinstance(result, Appointment)]
-    losers = [result for result in results if isinstance(result, IntegrityError)]
-    assert len(winners) == 1
-    assert len(losers) == 9
-    assert all(CONSTRAINT in str(error) for error in losers)
+    losers = [result for result in results if not isinstance(result, Appointment)]
+    assert len(winners) == 1, results
+    assert all(refused_by_the_constraint(error) for error in losers), losers
     assert Appointment.objects.count() == 1
 
 
@@ -167,12 +188,10 @@ def book_slot(
 def test_fifty_threads_one_slot_exactly_one_books(follow_up: VisitType, ana: Clinician) -> None:
     results = race(50, book_slot(follow_up, ana, SLOT))
 
+    assert not unexpected(results, Appointment, services.BookingError)
     winners = [result for result in results if isinstance(result, Appointment)]
     losers = [result for result in results if isinstance(result, services.BookingError)]
     assert len(winners) == 1
-    assert len(losers) == 49, [
-        r for r in results if not isinstance(r, Appointment | services.BookingError)
-    ]
     assert {error.message for error in losers} == {"That time was just taken."}
     assert all(error.alternatives and SLOT not in error.alternatives for error in losers)
     assert Appointment.objects.count() == 1
@@ -192,10 +211,12 @@ def test_when_the_recheck_is_fooled_the_constraint_still_says_taken(
 
     results = race(20, book_slot(follow_up, ana, SLOT))
 
+    # Unlocked inserts may deadlock in the constraint's check: the service
+    # retries those once, and a loser still reads as taken, never a 500.
+    assert not unexpected(results, Appointment, services.BookingError)
     winners = [result for result in results if isinstance(result, Appointment)]
     losers = [result for result in results if isinstance(result, services.BookingError)]
     assert len(winners) == 1
-    assert len(losers) == 19
     assert {error.message for error in losers} == {"That time was just taken."}
 
 
@@ -218,10 +239,14 @@ def test_two_clinicians_overlapping_requests_with_buffers_never_overlap(
 
     results = race(len(requests), attempt)
 
-    unexpected = [r for r in results if not isinstance(r, Appointment | services.BookingError)]
-    assert not unexpected, unexpected  # name what escaped, should it ever happen
+    assert not unexpected(results, Appointment, services.BookingError)
     booked = list(Appointment.objects.live().order_by("clinician_id", "busy_from"))
-    assert len(booked) == sum(isinstance(result, Appointment) for result in results) >= 4
+    winners = {result.pk for result in results if isinstance(result, Appointment)}
+    # Which requests win is the scheduler's choice; that every winner is
+    # stored, nothing else is, and nothing overlaps is not.
+    assert winners and winners == {appointment.pk for appointment in booked}
+    losses = [result for result in results if isinstance(result, services.BookingError)]
+    assert {error.message for error in losses} <= {services.TAKEN}
     for one, other in itertools.pairwise(booked):
         if one.clinician_id == other.clinician_id:
             assert one.busy_until <= other.busy_from, (one, other)
