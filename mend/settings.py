@@ -99,6 +99,7 @@ if SECURE_HTTPS:
 INSTALLED_APPS = [
     "mend.core",
     "mend.accounts",
+    "mend.outcomes",
     "mend.community",
     "mend.exercises",
     "mend.booking",
