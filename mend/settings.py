@@ -99,6 +99,7 @@ if SECURE_HTTPS:
 INSTALLED_APPS = [
     "mend.core",
     "mend.accounts",
+    "mend.care",
     "mend.outcomes",
     "mend.community",
     "mend.exercises",
@@ -274,6 +275,10 @@ MEND_PLAYER_CLOCK_PERCENT = env_int("MEND_PLAYER_CLOCK_PERCENT", 100)
 # waitlist is held this long for that many waiting patients; reminders go out
 # this many hours before each visit; video rooms come from this template.
 MEND_BOOKING_STEP_MINUTES = env_int("MEND_BOOKING_STEP_MINUTES", 15)
+# How long a clinician still sees an episode's data after discharging it.
+MEND_CARE_ACCESS_DAYS = env_int("MEND_CARE_ACCESS_DAYS", 30)
+if MEND_CARE_ACCESS_DAYS < 0:
+    raise ImproperlyConfigured("MEND_CARE_ACCESS_DAYS must be 0 or more days.")
 MEND_BOOKING_HOLD_MINUTES = env_int("MEND_BOOKING_HOLD_MINUTES", 30)
 MEND_BOOKING_WAITLIST_OFFERS = env_int("MEND_BOOKING_WAITLIST_OFFERS", 3)
 if min(MEND_BOOKING_STEP_MINUTES, MEND_BOOKING_HOLD_MINUTES, MEND_BOOKING_WAITLIST_OFFERS) < 1:

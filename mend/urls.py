@@ -8,6 +8,7 @@ from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
 from mend.booking import urls as booking_urls
+from mend.care import urls as care_urls
 from mend.community import urls as community_urls
 from mend.content import urls as content_urls
 from mend.core import views as core_views
@@ -21,6 +22,7 @@ urlpatterns = [
     path("robots.txt", core_views.robots_txt, name="robots_txt"),
     path("sitemap.xml", sitemap, name="sitemap"),
     path("", include(community_urls)),
+    path("", include(care_urls)),
     path("", include(exercises_urls)),
     path("", include(booking_urls)),
     path("", include(content_urls)),

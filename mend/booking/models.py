@@ -21,6 +21,7 @@ from django.db.models import Q
 from mend.booking import slots, tokens
 from mend.booking.constraints import PostgresExclusionConstraint, TsTzRange
 from mend.booking.zones import validate_zone
+from mend.care.models import Episode
 
 
 class Mode(models.TextChoices):
@@ -262,12 +263,16 @@ class TimeOff(models.Model):
 
 class AppointmentQuerySet(models.QuerySet["Appointment"]):
     def visible_to(self, user: Any) -> AppointmentQuerySet:
-        """The patient's own visits; a clinician's visits with them; everything for admins."""
+        """The patient's own visits; everything for admins; for a clinician, their guests'
+        visits (all a guest ever gave is that booking) and the visits of the episodes of
+        care that grant them access."""
         if not user.is_authenticated:
             return self.none()
         if user.is_superuser or user.has_perm("booking.view_appointment"):
             return self
-        return self.filter(Q(patient=user) | Q(clinician__user=user))
+        guests = Q(clinician__user=user, patient__isnull=True)
+        in_care = Q(episode__in=Episode.objects.granting(user).values("pk"))
+        return self.filter(Q(patient=user) | guests | in_care)
 
     def live(self) -> AppointmentQuerySet:
         """Visits that take up the clinician's time: all but cancelled ones."""
@@ -318,6 +323,14 @@ class Appointment(models.Model):
         on_delete=models.SET_NULL,
         related_name="appointments",
         help_text="Empty for a guest booking.",
+    )
+    episode = models.ForeignKey(
+        Episode,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="appointments",
+        help_text="The episode of care the visit belongs to; booking opens or joins one.",
     )
     name = models.CharField(max_length=120)
     email = models.EmailField()

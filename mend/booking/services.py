@@ -49,6 +49,8 @@ from mend.booking.models import (
     WaitlistEntry,
     WaitlistOffer,
 )
+from mend.care import services as care
+from mend.care.models import Episode
 from mend.core.db import Contended, retry_once
 
 TAKEN = "That time was just taken."
@@ -145,9 +147,11 @@ def create_appointment(
     free = free_times(want, now=now, ignore=ignore, notice=notice, around=start)
     if start not in free:
         raise _unavailable(want, start, now=now, notice=notice, ignore=ignore)
+    clinician_id = free[start][0]
     appointment = Appointment(
-        clinician_id=free[start][0],
+        clinician_id=clinician_id,
         patient=contact.patient,
+        episode=_episode(contact.patient, clinician_id, now=now),
         name=contact.name,
         email=contact.email,
         phone=contact.phone,
@@ -163,6 +167,19 @@ def create_appointment(
     appointment.set_times(start)
     _save(appointment, want=want, now=now)
     return appointment
+
+
+def _episode(patient: User | None, clinician_id: int, *, now: datetime) -> Episode | None:
+    """Booking with a clinician puts the patient in their care: the open episode, or a new one."""
+    if patient is None:
+        return None  # a guest: the visit is all there is, until they link it to an account
+    clinician_user = Clinician.objects.only("user").get(pk=clinician_id).user
+    try:
+        return care.open_or_join(
+            patient=patient, clinician=clinician_user, now=now, source=Episode.Source.BOOKING
+        )
+    except care.CareError:
+        return None  # a clinician booking a visit with themselves is in nobody's care
 
 
 def _check_want(want: Want, start: datetime, now: datetime) -> None:
@@ -331,17 +348,21 @@ def mark(appointment: Appointment, *, status: str, now: datetime) -> Appointment
     return appointment
 
 
-def link_to_account(appointment: Appointment, *, email: str) -> User:
+def link_to_account(appointment: Appointment, *, email: str, now: datetime) -> User:
     """Attach a guest booking to the account that proved the address it was made with."""
     if appointment.email.lower() != email.lower():
         raise BookingError("This link is not for this visit.")
     user = verified_account(email)
     if user is None:
         raise BookingError("There is no account with a confirmed address for this email.")
-    Appointment.objects.filter(pk=appointment.pk, patient__isnull=True).update(patient=user)
-    appointment.refresh_from_db()
-    if appointment.patient_id != user.pk:
-        raise BookingError("This visit already belongs to an account.")
+    with transaction.atomic():
+        episode = _episode(user, appointment.clinician_id, now=now)
+        Appointment.objects.filter(pk=appointment.pk, patient__isnull=True).update(
+            patient=user, episode=episode
+        )
+        appointment.refresh_from_db()
+        if appointment.patient_id != user.pk:
+            raise BookingError("This visit already belongs to an account.")
     return user
 
 

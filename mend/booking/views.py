@@ -454,7 +454,7 @@ def link_account(request: HttpRequest, token: str) -> HttpResponse:
 def link_account_confirm(request: HttpRequest, token: str) -> HttpResponse:
     appointment, email = _link_target(token)
     try:
-        user = services.link_to_account(appointment, email=email)
+        user = services.link_to_account(appointment, email=email, now=timezone.now())
     except services.BookingError as error:
         messages.error(request, error.message)
         return HttpResponseSeeOther(reverse("booking:link_account", args=[token]))

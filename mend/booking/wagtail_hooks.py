@@ -118,7 +118,7 @@ class AppointmentViewSet(ModelViewSet):
     inspect_view_enabled = True
     inspect_view_fields = [
         "uid", "clinician", "visit_type", "start", "end", "mode", "location", "status",
-        "name", "email", "phone", "patient", "video_link", "intake_answers", "series",
+        "name", "email", "phone", "patient", "episode", "video_link", "intake_answers", "series",
         "sequence", "created_at", "updated_at", "cancelled_at", "cancelled_by",
         "cancellation_reason", "time_zone",
     ]  # fmt: skip

@@ -11,10 +11,10 @@ from typing import Any
 
 from django import forms
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from wagtail.admin.forms import WagtailAdminModelForm
 
 from mend.accounts.models import User
+from mend.care.models import Episode
 from mend.exercises import progress
 from mend.exercises.dosage import (
     NON_FIELD_ERRORS,
@@ -316,13 +316,22 @@ class AddItemForm(forms.Form):
     )
 
 
+def _episode_label(episode: Episode) -> str:
+    patient = episode.patient
+    name = patient.get_public_name()
+    about = f": {episode.reason}" if episode.reason else ""
+    return f"{name} ({patient.email}){about}"
+
+
 class AssignForm(forms.Form):
-    patient_email = forms.EmailField(
-        label="Patient's email address",
-        help_text="The address the patient signed up with.",
+    episode = forms.ModelChoiceField(
+        label="Patient",
+        queryset=Episode.objects.none(),
+        help_text="Patients in your care: they booked a visit with you or accepted your "
+        "invitation.",
         error_messages={
-            "required": "Give the patient's email address.",
-            "invalid": "Give a valid email address.",
+            "required": "Choose the patient.",
+            "invalid_choice": "Choose a patient in your care.",
         },
     )
     start_date = forms.DateField(
@@ -355,19 +364,28 @@ class AssignForm(forms.Form):
     def __init__(self, *args: Any, clinician: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.clinician = clinician
+        episodes = Episode.objects.active().filter(clinician=clinician).select_related("patient")
+        self.fields["episode"].queryset = episodes
+        self.fields["episode"].label_from_instance = _episode_label
         self.fields["time_zone"].choices = [(name, name) for name in sorted(time_zone_names())]
         self.fields["time_zone"].initial = settings.TIME_ZONE
 
-    def clean_patient_email(self) -> User:
-        email = self.cleaned_data["patient_email"]
-        patient = User.objects.filter(email__iexact=email, is_active=True).first()
-        if patient is None:
-            raise ValidationError(
-                "No account uses this address. Ask the patient to sign up first, then assign."
-            )
-        if patient == self.clinician:
-            raise ValidationError("Assign programs to patients, not to yourself.")
-        return patient
+
+class ShareForm(forms.Form):
+    """Which clinician in the patient's care sees a self-started routine; empty: nobody."""
+
+    episode = forms.ModelChoiceField(
+        label="Share with",
+        queryset=Episode.objects.none(),
+        required=False,
+        empty_label="Nobody: keep it to myself",
+        error_messages={"invalid_choice": "Choose a clinician you are in the care of."},
+    )
+
+    def __init__(self, *args: Any, episodes: list[Episode], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["episode"].queryset = Episode.objects.filter(pk__in=[e.pk for e in episodes])
+        self.fields["episode"].label_from_instance = lambda e: e.clinician.get_public_name()
 
 
 def item_choices(items: list[ProgramItem]) -> list[tuple[str, str]]:

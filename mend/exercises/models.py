@@ -2,9 +2,10 @@
 
 Who sees what (DESIGN.md): every model holding patient data has a
 ``visible_to(user)`` queryset method. A patient sees their own rows; a
-clinician sees the rows of patients in their care (anyone with an assignment
-from them, whoever started the program) and their own unassigned programs;
-an admin sees everything; anyone else sees nothing.
+clinician sees the rows of assignments that belong to an episode of care
+granting them access (``care``: assigned in it, or a routine the patient
+shared into it), and their own unassigned programs; an admin sees everything;
+anyone else sees nothing. An assignment alone grants nothing.
 """
 
 from __future__ import annotations
@@ -30,9 +31,11 @@ from wagtail.models import Orderable
 from wagtail.search import index
 from wagtail.search.queryset import SearchableQuerySetMixin
 
-from mend.core import roles
+from mend.care.models import Episode
 from mend.core.models import LeadVideo
 from mend.core.models import validate_video_url as validate_video_url  # old migrations
+from mend.core.regions import REGIONS as REGIONS  # filed under these; the Region table holds them
+from mend.core.roles import is_clinician as is_clinician  # one answer for every app
 from mend.exercises import progress
 from mend.exercises.dosage import Dosage, DosageError, PainRule
 
@@ -41,20 +44,6 @@ CC_BY_URL = "https://creativecommons.org/licenses/by/4.0/"
 OUR_SOURCE = "Mend"
 OUR_AUTHOR = "Mend contributors"
 PAIN_SCALE = (0, 10)
-
-# The controlled list of body regions (slug, name), in display order. The
-# Region table holds exactly these rows (migration 0002).
-REGIONS = (
-    ("foot-ankle", "Foot and ankle"),
-    ("calf-achilles", "Calf and Achilles"),
-    ("knee", "Knee"),
-    ("thigh-hamstring", "Thigh and hamstring"),
-    ("hip-glutes", "Hip and glutes"),
-    ("low-back", "Low back"),
-    ("upper-back-neck", "Upper back and neck"),
-    ("shoulder", "Shoulder"),
-    ("elbow-wrist-hand", "Elbow, wrist and hand"),
-)
 
 
 def lines(text: str) -> list[str]:
@@ -81,14 +70,6 @@ def validate_time_zone(value: str) -> None:
 
 def default_time_zone() -> str:
     return str(settings.TIME_ZONE)
-
-
-def is_clinician(user: Any) -> bool:
-    cached = getattr(user, "_mend_is_clinician", None)
-    if cached is None:
-        cached = user.is_authenticated and user.groups.filter(name=roles.CLINICIAN).exists()
-        user._mend_is_clinician = cached
-    return bool(cached)
 
 
 class Region(models.Model):
@@ -247,8 +228,8 @@ class ExerciseImage(Orderable):
 # Programs, assignments and logs.
 
 
-def _patients_in_care(user: Any) -> QuerySet[Any]:
-    return Assignment.objects.filter(clinician=user).values("patient")
+def _episodes_granting(user: Any) -> QuerySet[Any]:
+    return Episode.objects.granting(user).values("pk")
 
 
 class ProgramQuerySet(models.QuerySet["Program"]):
@@ -259,7 +240,7 @@ class ProgramQuerySet(models.QuerySet["Program"]):
             return self.all()
         rule = Q(assignment__patient=user)
         if is_clinician(user):
-            rule |= Q(assignment__patient__in=_patients_in_care(user))
+            rule |= Q(assignment__episode__in=_episodes_granting(user))
             rule |= Q(owner=user, assignment__isnull=True)
         return self.filter(rule)
 
@@ -383,7 +364,7 @@ class AssignmentQuerySet(models.QuerySet["Assignment"]):
             return self.all()
         rule = Q(patient=user)
         if is_clinician(user):
-            rule |= Q(patient__in=_patients_in_care(user))
+            rule |= Q(episode__in=_episodes_granting(user))
         return self.filter(rule)
 
     def active(self) -> AssignmentQuerySet:
@@ -406,6 +387,15 @@ class Assignment(models.Model):
         on_delete=models.SET_NULL,
         related_name="exercise_assignments_given",
         help_text="Empty when the patient started the routine themselves.",
+    )
+    episode = models.ForeignKey(
+        Episode,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="assignments",
+        help_text="The episode of care it belongs to: what lets its clinician see it. "
+        "Empty for a routine the patient keeps to themselves.",
     )
     start_date = models.DateField()
     end_date = models.DateField(null=True, blank=True)
@@ -462,7 +452,7 @@ class SessionLogQuerySet(models.QuerySet["SessionLog"]):
             return self.all()
         rule = Q(assignment__patient=user)
         if is_clinician(user):
-            rule |= Q(assignment__patient__in=_patients_in_care(user))
+            rule |= Q(assignment__episode__in=_episodes_granting(user))
         return self.filter(rule)
 
 

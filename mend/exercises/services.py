@@ -18,6 +18,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Max
 
 from mend.accounts.models import User
+from mend.care.models import Episode
 from mend.exercises import progress
 from mend.exercises.dosage import Dosage, PainRule
 from mend.exercises.models import (
@@ -285,18 +286,22 @@ def assign(
     source: Program,
     *,
     by: User,
-    patient: User,
+    episode: Episode,
     start_date: dt.date,
     weeks: int | None,
     time_zone: str,
     note: str,
     now: dt.datetime,
 ) -> Assignment:
-    """Assign a program to a patient: templates and assigned programs are copied first."""
+    """Assign a program in an episode of care: templates and assigned programs are copied first.
+
+    The episode must be open and the assigning clinician's own: that is what
+    puts the program, and the sessions logged in it, in the clinician's view.
+    """
     if not can_edit(source, by) and not (source.is_template and is_clinician(by)):
         raise ExerciseError("Only clinicians assign programs.")
-    if patient.pk == by.pk:
-        raise ExerciseError("Assign programs to patients, not to yourself.", field="patient_email")
+    if episode.clinician_id != by.pk or not episode.is_active:
+        raise ExerciseError("Choose a patient in your care.", field="episode")
     if not source.items.exists():
         raise ExerciseError("Add at least one exercise before assigning the program.")
     validate_time_zone(time_zone)
@@ -308,8 +313,9 @@ def assign(
     program = source if reuse else _copy(source, by=by, now=now)
     return Assignment.objects.create(
         program=program,
-        patient=patient,
+        patient=episode.patient,
         clinician=by,
+        episode=episode,
         start_date=start_date,
         end_date=_end_date(start_date, weeks),
         time_zone=time_zone,
@@ -362,6 +368,20 @@ def start_routine(
         time_zone=time_zone,
         created_at=now,
     )
+
+
+def share(assignment: Assignment, *, by: User, episode: Episode | None, now: dt.datetime) -> None:
+    """The patient shares a routine they started with a clinician in their care, or stops.
+
+    Only the patient's own routines: a clinician's program already belongs to
+    the episode it was assigned in.
+    """
+    if assignment.patient_id != by.pk or assignment.clinician_id is not None:
+        raise ExerciseError("Only routines you started yourself can be shared or unshared.")
+    if episode is not None and (episode.patient_id != by.pk or not episode.is_active):
+        raise ExerciseError("Choose a clinician you are in the care of.", field="episode")
+    Assignment.objects.filter(pk=assignment.pk).update(episode=episode)
+    assignment.refresh_from_db()
 
 
 @transaction.atomic

@@ -17,6 +17,8 @@ from typing import Any
 from django.db import transaction
 
 from mend.accounts.models import User
+from mend.care import services as care
+from mend.care.models import Episode
 from mend.exercises import library_io, services
 from mend.exercises.models import Assignment, Exercise, Program
 
@@ -701,10 +703,18 @@ def load_demo_programs(
     if not Assignment.objects.filter(patient=patient, clinician=clinician).exists():
         source = Program.objects.get(owner=clinician, is_template=True, name=DEMO_PROGRAM)
         start = now - dt.timedelta(days=10)
+        episode = care.open_or_join(
+            patient=patient,
+            clinician=clinician,
+            now=start,
+            source=Episode.Source.ADMIN,
+            reason="Achilles pain when running",
+            region="calf-achilles",
+        )
         assignment = services.assign(
             source,
             by=clinician,
-            patient=patient,
+            episode=episode,
             start_date=start.date(),
             weeks=12,
             time_zone="UTC",

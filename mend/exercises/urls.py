@@ -1,23 +1,9 @@
 from __future__ import annotations
 
-from django.urls import path, register_converter
+from django.urls import path
 
+from mend.core import converters  # noqa: F401  (registers row_id)
 from mend.exercises import views
-
-
-class RowId:
-    """A database id: at most 18 digits, so a forged huge number is a 404, not an overflow."""
-
-    regex = "[0-9]{1,18}"
-
-    def to_python(self, value: str) -> int:
-        return int(value)
-
-    def to_url(self, value: int) -> str:
-        return str(value)
-
-
-register_converter(RowId, "row_id")
 
 app_name = "exercises"
 
@@ -33,6 +19,7 @@ urlpatterns = [
     path("me/programs/<row_id:pk>/log/", views.log_session, name="log"),
     path("me/programs/<row_id:pk>/settled/", views.settled, name="settled"),
     path("me/programs/<row_id:pk>/finish/", views.finish, name="finish"),
+    path("me/programs/<row_id:pk>/share/", views.share, name="share"),
     path("me/programs/<row_id:pk>/handout.pdf", views.handout, name="handout"),
     # The clinician's pages.
     path("clinic/programs/", views.clinic_programs, name="clinic_programs"),

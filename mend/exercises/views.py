@@ -22,6 +22,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from mend.accounts.models import User
+from mend.care import services as care_services
+from mend.care.models import Episode
 from mend.core.pagecache import CACHE_HEADER
 from mend.exercises import handout as handouts
 from mend.exercises import links, services, summaries
@@ -34,6 +36,7 @@ from mend.exercises.forms import (
     NewProgramForm,
     ProgramForm,
     SettledForm,
+    ShareForm,
     StartForm,
     dosage_initial,
 )
@@ -155,6 +158,7 @@ def _program_context(request: HttpRequest, program: Program, **extra: Any) -> di
         "is_open": assignment.is_open(assignment.local_date(now)),
         "settle_log": services.pending_settle_question(assignment, now=now),
         "booking_url": BOOKING_URL,
+        "share_choices": _share_choices(assignment),
     }
     context.setdefault("log_form", _log_form(items))
     context.update(extra)
@@ -165,7 +169,15 @@ def _program_context(request: HttpRequest, program: Program, **extra: Any) -> di
 @require_GET
 def portal(request: HttpRequest) -> HttpResponse:
     entries, finished = summaries.portal(request.user, now=timezone.now())
-    context = {"entries": entries, "finished": finished, "is_clinician": is_clinician(request.user)}
+    context = {
+        "entries": entries,
+        "finished": finished,
+        "is_clinician": is_clinician(request.user),
+        "episodes": Episode.objects.active()
+        .filter(patient=request.user)
+        .select_related("clinician"),
+        "invitations": care_services.invitations_for(request.user),  # type: ignore[arg-type]
+    }
     return render(request, "exercises/portal.html", context)
 
 
@@ -252,6 +264,32 @@ def settled(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.warning(request, _ease_off_text(outcome.rule.max_during, None))
     return redirect(target, pk)
+
+
+def _share_choices(assignment: Assignment) -> list[Episode]:
+    """The episodes a self-started routine can be shared into: the patient's open ones."""
+    if assignment.clinician_id is not None:
+        return []
+    found = Episode.objects.active().filter(patient_id=assignment.patient_id)
+    return list(found.select_related("clinician"))
+
+
+@require_POST
+def share(request: HttpRequest, pk: int) -> HttpResponse:
+    found = _get_own_program(request, pk)
+    form = ShareForm(request.POST, episodes=_share_choices(found.assignment))
+    if not form.is_valid():
+        messages.error(request, form.errors["episode"][0])
+        return redirect("exercises:program", pk)
+    episode = form.cleaned_data["episode"]
+    try:
+        services.share(found.assignment, by=request.user, episode=episode, now=timezone.now())
+    except services.ExerciseError as error:
+        messages.error(request, error.message)
+    else:
+        who = episode.clinician.get_public_name() if episode else None
+        messages.success(request, f"Shared with {who}." if who else "This routine is yours alone.")
+    return redirect("exercises:program", pk)
 
 
 @require_POST
@@ -498,7 +536,7 @@ def clinic_assign(request: HttpRequest, pk: int) -> HttpResponse:
         assignment = services.assign(
             program,
             by=user,
-            patient=data["patient_email"],
+            episode=data["episode"],
             start_date=data["start_date"],
             weeks=data["weeks"],
             time_zone=data["time_zone"],
@@ -543,12 +581,21 @@ def clinic_handout(request: HttpRequest, pk: int) -> HttpResponse:
 def clinic_patients(request: HttpRequest) -> HttpResponse:
     user = _require_clinician(request)
     rows = summaries.patient_rows(user, now=timezone.now())
-    return render(request, "exercises/clinic/patients.html", {"rows": rows})
+    listed = {row.patient.pk for row in rows}
+    waiting = [
+        episode
+        for episode in Episode.objects.granting(user).select_related("patient")
+        if episode.patient_id not in listed
+    ]
+    context = {"rows": rows, "without_programs": waiting}
+    return render(request, "exercises/clinic/patients.html", context)
 
 
 @require_GET
 def clinic_patient(request: HttpRequest, pk: int) -> HttpResponse:
     user = _require_clinician(request)
+    found = Episode.objects.all() if user.is_superuser else Episode.objects.granting(user)
+    episodes = list(found.filter(patient_id=pk).select_related("patient"))
     assignments = list(
         Assignment.objects.visible_to(user)
         .filter(patient_id=pk)
@@ -557,7 +604,7 @@ def clinic_patient(request: HttpRequest, pk: int) -> HttpResponse:
             Prefetch("program__items", ProgramItem.objects.select_related("exercise"))
         )
     )
-    if not assignments:
+    if not episodes:
         raise Http404("No such patient in your care.")
     now = timezone.now()
     logs = list(
@@ -579,5 +626,5 @@ def clinic_patient(request: HttpRequest, pk: int) -> HttpResponse:
                 "logs": own[::-1][:20],
             }
         )
-    context = {"patient": assignments[0].patient, "sections": sections}
+    context = {"patient": episodes[0].patient, "episodes": episodes, "sections": sections}
     return render(request, "exercises/clinic/patient.html", context)

@@ -341,10 +341,10 @@ def test_link_to_account_needs_a_proved_address(
 ) -> None:
     guest = book_visit(follow_up, ny(6, 16, 10), clinician=ana, email=patient.email)
     with pytest.raises(services.BookingError, match="no account"):
-        services.link_to_account(guest, email=patient.email)
+        services.link_to_account(guest, email=patient.email, now=NOW)
 
     verified(patient)
-    assert services.link_to_account(guest, email=patient.email) == patient
+    assert services.link_to_account(guest, email=patient.email, now=NOW) == patient
     guest.refresh_from_db()
     assert guest.patient == patient
 

@@ -1,5 +1,5 @@
-"""The cast for exercise tests: a clinician and their patient, a stranger patient,
-another clinician, and a few library exercises."""
+"""The cast for exercise tests: a clinician and their patient (in an episode of care
+with them), a stranger patient, another clinician, and a few library exercises."""
 
 from __future__ import annotations
 
@@ -11,6 +11,8 @@ from typing import Any
 import pytest
 
 from mend.accounts.models import User
+from mend.care import services as care
+from mend.care.models import Episode
 from mend.core import roles
 from mend.exercises import library_io, services
 from mend.exercises.models import Assignment, Exercise, Program
@@ -54,6 +56,14 @@ def other_clinician(make_user: Callable[..., User]) -> User:
 
 
 @pytest.fixture
+def episode(clinician: User, patient: User) -> Episode:
+    """The patient is in the clinician's care since a week before NOW."""
+    return care.open_or_join(
+        patient=patient, clinician=clinician, now=NOW - dt.timedelta(days=7), source="admin"
+    )
+
+
+@pytest.fixture
 def make_program(clinician: User) -> Callable[..., Program]:
     def make(
         *exercises: Exercise,
@@ -81,7 +91,7 @@ def make_program(clinician: User) -> Callable[..., Program]:
 
 @pytest.fixture
 def make_assignment(
-    make_program: Callable[..., Program], clinician: User, patient: User
+    make_program: Callable[..., Program], clinician: User, episode: Episode
 ) -> Callable[..., Assignment]:
     def make(
         *exercises: Exercise,
@@ -94,7 +104,7 @@ def make_assignment(
         return services.assign(
             program,
             by=clinician,
-            patient=patient,
+            episode=episode,
             start_date=start,
             weeks=weeks,
             time_zone=time_zone,

@@ -13,6 +13,7 @@ from django.test import Client, override_settings
 from pypdf import PdfReader
 
 from mend.accounts.models import User
+from mend.care import services as care
 from mend.exercises import links, services
 from mend.exercises.dosage import Dosage
 from mend.exercises.models import Assignment, Exercise, Program
@@ -215,10 +216,13 @@ def test_clinician_list_shows_adherence_last_pain_and_flags(
         now=NOW,
     )
     services.add_item(program, by=clinician, exercise=stretch, now=NOW)
+    in_care = care.open_or_join(
+        patient=quiet_patient, clinician=clinician, now=NOW - 10 * DAY, source="admin"
+    )
     services.assign(
         program,
         by=clinician,
-        patient=quiet_patient,
+        episode=in_care,
         start_date=(NOW - 10 * DAY).date(),
         weeks=None,
         time_zone="UTC",

@@ -9,6 +9,7 @@ import time_machine
 from django.test import Client
 
 from mend.accounts.models import User
+from mend.care.models import Episode
 from mend.exercises import services
 from mend.exercises.models import Assignment, Exercise, Program, ProgramItem, SessionLog
 from tests.exercises.conftest import NOW, TODAY
@@ -171,14 +172,19 @@ def test_adding_a_forged_exercise_id_is_refused(
 
 
 def test_assigning_a_template_copies_it_for_the_patient(
-    client: Client, clinician: User, patient: User, make_program, stretch: Exercise
+    client: Client,
+    clinician: User,
+    patient: User,
+    episode: Episode,
+    make_program,
+    stretch: Exercise,
 ) -> None:
     template = make_program(stretch, template=True)
     client.force_login(clinician)
     response = client.post(
         f"/clinic/programs/{template.pk}/assign/",
         {
-            "patient_email": "PATIENT@mail.example",
+            "episode": str(episode.pk),
             "start_date": "2026-11-05",
             "weeks": "6",
             "time_zone": "Europe/Berlin",
@@ -190,6 +196,7 @@ def test_assigning_a_template_copies_it_for_the_patient(
     assert response.status_code == 302
     assert assignment.program != template and assignment.program.items.count() == 1
     assert (assignment.patient, assignment.clinician) == (patient, clinician)
+    assert assignment.episode == episode
     assert assignment.start_date == dt.date(2026, 11, 5)
     assert assignment.end_date == dt.date(2026, 12, 16)
     assert assignment.time_zone == "Europe/Berlin"
@@ -199,21 +206,22 @@ def test_assigning_a_template_copies_it_for_the_patient(
 @pytest.mark.parametrize(
     ("data", "message"),
     [
-        ({"patient_email": "nobody@mail.example"}, "No account uses this address"),
-        ({"patient_email": "not-an-email"}, "Give a valid email address."),
+        ({"episode": ""}, "Choose the patient."),
+        ({"episode": "999999"}, "Choose a patient in your care."),
+        ({"episode": "not-an-id"}, "Choose a patient in your care."),
         ({"start_date": "2020-01-01"}, "The first day can be at most 30 days ago."),
         ({"start_date": "2099-01-01"}, "within a year"),
         ({"start_date": "31/31/2026"}, "Give a date."),
         ({"weeks": "0"}, "From 1 to 52 weeks."),
         ({"weeks": "9999"}, "From 1 to 52 weeks."),
         ({"time_zone": "Mars/Olympus"}, "Select a valid choice"),
-        ({"patient_email": "sam@clinic.example"}, "not to yourself"),
     ],
 )
 def test_bad_assignments_store_nothing(
     client: Client,
     clinician: User,
     patient: User,
+    episode: Episode,
     make_program,
     stretch: Exercise,
     data: dict[str, str],
@@ -222,7 +230,7 @@ def test_bad_assignments_store_nothing(
     program = make_program(stretch, template=True)
     client.force_login(clinician)
     form = {
-        "patient_email": patient.email,
+        "episode": str(episode.pk),
         "start_date": "2026-11-04",
         "weeks": "4",
         "time_zone": "UTC",
@@ -237,13 +245,13 @@ def test_bad_assignments_store_nothing(
 
 
 def test_an_empty_program_cannot_be_assigned(
-    client: Client, clinician: User, patient: User, make_program
+    client: Client, clinician: User, episode: Episode, make_program
 ) -> None:
     program = make_program()
     client.force_login(clinician)
     response = client.post(
         f"/clinic/programs/{program.pk}/assign/",
-        {"patient_email": patient.email, "start_date": "2026-11-04", "time_zone": "UTC"},
+        {"episode": str(episode.pk), "start_date": "2026-11-04", "time_zone": "UTC"},
     )
     assert response.status_code == 409
     assert "Add at least one exercise" in response.content.decode()
@@ -278,12 +286,37 @@ def test_patient_sees_the_current_version_and_past_logs_keep_their_dosage(
     assert assignment.program.versions.first().number == 4
 
 
-def test_a_clinician_cannot_change_a_routine_the_patient_started(
+def test_a_routine_the_patient_started_stays_theirs_until_shared(
     client: Client, clinician: User, patient: User, assignment: Assignment, stretch: Exercise
 ) -> None:
     own = services.start_routine(
         patient=patient, exercise=stretch, dosage=stretch.dosage, time_zone="UTC", now=NOW
     )
+    client.force_login(clinician)
+
+    assert client.get(f"/clinic/programs/{own.program_id}/").status_code == 404
+    client.force_login(patient)
+    response = client.post(
+        f"/me/programs/{own.program_id}/share/", {"episode": str(assignment.episode_id)}
+    )
+    assert response.status_code == 302
+    own.refresh_from_db()
+    assert own.episode_id == assignment.episode_id
+    client.force_login(clinician)
+    assert client.get(f"/clinic/programs/{own.program_id}/").status_code == 200
+    client.force_login(patient)
+    client.post(f"/me/programs/{own.program_id}/share/", {"episode": ""})
+    client.force_login(clinician)
+    assert client.get(f"/clinic/programs/{own.program_id}/").status_code == 404
+
+
+def test_a_clinician_cannot_change_a_routine_the_patient_shared(
+    client: Client, clinician: User, patient: User, assignment: Assignment, stretch: Exercise
+) -> None:
+    own = services.start_routine(
+        patient=patient, exercise=stretch, dosage=stretch.dosage, time_zone="UTC", now=NOW
+    )
+    services.share(own, by=patient, episode=assignment.episode, now=NOW)
     item = own.program.items.get()
     client.force_login(clinician)
 

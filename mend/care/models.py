@@ -1,0 +1,172 @@
+"""Episodes of care: the one answer to "is this patient in this clinician's care?".
+
+An episode (after FHIR's EpisodeOfCare) joins one patient to one clinician
+for one problem. It opens when the patient books a visit with the clinician,
+when the patient accepts the clinician's invitation, or when an admin opens it
+in the back office. While it is active, and for ``MEND_CARE_ACCESS_DAYS``
+after discharge, the clinician may see the patient's data that belongs to it;
+after that, nothing. Every other app's ``visible_to`` asks
+``Episode.objects.granting(user)`` and nothing else.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from mend.core.regions import REGIONS
+from mend.core.roles import is_clinician
+
+
+def access_window() -> dt.timedelta:
+    return dt.timedelta(days=settings.MEND_CARE_ACCESS_DAYS)
+
+
+class EpisodeQuerySet(models.QuerySet["Episode"]):
+    def granting(self, user: Any, *, now: dt.datetime | None = None) -> EpisodeQuerySet:
+        """The episodes through which user, as their clinician, may see patient data now."""
+        if not user.is_authenticated or not is_clinician(user):
+            return self.none()
+        since = (now or timezone.now()) - access_window()
+        return self.filter(clinician=user).filter(
+            Q(status=Episode.Status.ACTIVE)
+            | Q(status=Episode.Status.FINISHED, discharged_at__gte=since)
+        )
+
+    def visible_to(self, user: Any, *, now: dt.datetime | None = None) -> EpisodeQuerySet:
+        """The patient's own episodes; a clinician's episodes inside the window; admins all."""
+        if not user.is_authenticated:
+            return self.none()
+        if user.is_superuser:
+            return self.all()
+        return self.filter(Q(patient=user) | Q(pk__in=self.granting(user, now=now).values("pk")))
+
+    def active(self) -> EpisodeQuerySet:
+        return self.filter(status=Episode.Status.ACTIVE)
+
+
+class Episode(models.Model):
+    class Status(models.TextChoices):
+        ACTIVE = "active", "Active"
+        FINISHED = "finished", "Discharged"
+
+    class Source(models.TextChoices):
+        BOOKING = "booking", "Booked a visit"
+        INVITATION = "invitation", "Accepted an invitation"
+        ADMIN = "admin", "Opened by the practice"
+        MIGRATED = "migrated", "Carried over from earlier programs and visits"
+
+    patient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="episodes"
+    )
+    clinician = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="episodes_as_clinician",
+        limit_choices_to={"groups__name": "clinician"},
+        help_text="Empty once the clinician's account is gone; the record stays the patient's.",
+    )
+    reason = models.CharField(
+        max_length=200, blank=True, help_text="What the patient came for, in plain words."
+    )
+    region = models.CharField("body region", max_length=30, choices=REGIONS, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.ACTIVE)
+    source = models.CharField(max_length=12, choices=Source.choices, default=Source.ADMIN)
+    opened_at = models.DateTimeField(default=timezone.now)
+    discharged_at = models.DateTimeField(null=True, blank=True)
+    discharge_note = models.TextField(max_length=2000, blank=True)
+
+    objects = EpisodeQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-opened_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["patient", "clinician"],
+                condition=Q(status="active"),
+                name="episode_one_active_per_pair",
+                violation_error_message="This patient already has an open episode with them.",
+            ),
+            models.CheckConstraint(
+                condition=Q(status="active", discharged_at__isnull=True)
+                | Q(status="finished", discharged_at__isnull=False),
+                name="episode_discharged_iff_finished",
+                violation_error_message="A discharged episode needs its time of discharge.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(patient=models.F("clinician")),
+                name="episode_patient_is_not_clinician",
+                violation_error_message="A clinician cannot be their own patient.",
+            ),
+        ]
+        indexes = [models.Index(fields=["clinician", "status", "discharged_at"])]
+
+    def __str__(self) -> str:
+        what = self.reason or self.get_region_display() or "care"
+        return f"{self.patient} with {self.clinician}: {what}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.status == self.Status.ACTIVE
+
+    def access_ends(self) -> dt.datetime | None:
+        """When the clinician's access ends: never while active."""
+        return self.discharged_at + access_window() if self.discharged_at else None
+
+
+def _token() -> str:
+    return secrets.token_urlsafe(24)
+
+
+class InvitationQuerySet(models.QuerySet["Invitation"]):
+    def pending(self) -> InvitationQuerySet:
+        return self.filter(status=Invitation.Status.PENDING)
+
+
+class Invitation(models.Model):
+    """A clinician asks a patient into their care; nothing is shared until the patient accepts."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Waiting for the patient"
+        ACCEPTED = "accepted", "Accepted"
+        DECLINED = "declined", "Declined"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+
+    clinician = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="care_invitations_sent"
+    )
+    email = models.EmailField(help_text="The patient's address; only its verified owner accepts.")
+    reason = models.CharField(max_length=200, blank=True)
+    region = models.CharField("body region", max_length=30, choices=REGIONS, blank=True)
+    token = models.CharField(max_length=40, unique=True, default=_token, editable=False)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    created_at = models.DateTimeField(default=timezone.now)
+    answered_at = models.DateTimeField(null=True, blank=True)
+    emailed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    episode = models.OneToOneField(
+        Episode, null=True, blank=True, on_delete=models.SET_NULL, related_name="invitation"
+    )
+
+    objects = InvitationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                models.functions.Lower("email"),
+                "clinician",
+                condition=Q(status="pending"),
+                name="invitation_one_pending_per_address",
+                violation_error_message="This address already has an invitation waiting.",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.clinician} invites {self.email}"

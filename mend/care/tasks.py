@@ -1,0 +1,38 @@
+"""Care's queued work: the invitation email, sent once however often it is queued."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.mail import EmailMessage
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django_tasks import task
+
+from mend.care.models import Invitation
+
+
+@task()
+def send_invitation(invitation_id: int) -> bool:
+    """Email the invited address. True if this call sent it."""
+    claimed = Invitation.objects.filter(
+        pk=invitation_id, status=Invitation.Status.PENDING, emailed_at__isnull=True
+    ).update(emailed_at=timezone.now())
+    if not claimed:
+        return False
+    invitation = Invitation.objects.select_related("clinician").get(pk=invitation_id)
+    context = {
+        "invitation": invitation,
+        "site_name": settings.MEND_SITE_NAME,
+        "url": settings.BASE_URL + reverse("care:mine"),
+    }
+    try:
+        EmailMessage(
+            subject=f"{invitation.clinician.get_public_name()} invites you into their care",
+            body=render_to_string("care/email/invitation.txt", context),
+            to=[invitation.email],
+        ).send()
+    except Exception:
+        Invitation.objects.filter(pk=invitation_id).update(emailed_at=None)  # a retry may send
+        raise
+    return True

@@ -1,0 +1,134 @@
+"""The patient's episodes and invitations (/me/care/), the clinician's (/clinic/care/)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_POST
+
+from mend.accounts.models import User
+from mend.care import services
+from mend.care.forms import DischargeForm, InviteForm
+from mend.care.models import Episode, Invitation
+from mend.core.roles import is_clinician
+
+
+def _no_store(response: HttpResponse) -> HttpResponse:
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+# The patient
+
+
+@login_required
+@require_GET
+def mine(request: HttpRequest) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]
+    episodes = Episode.objects.filter(patient=user).select_related("clinician")
+    context = {"episodes": episodes, "invitations": services.invitations_for(user)}
+    return _no_store(render(request, "care/mine.html", context))
+
+
+def _answer(request: HttpRequest, pk: int, action: Any, done: str) -> HttpResponse:
+    if not request.user.is_authenticated:
+        raise Http404("No such invitation.")
+    try:
+        action(patient=request.user, invitation_id=pk, now=timezone.now())
+    except services.CareError as error:
+        raise Http404(error.message) from None  # not theirs, or answered: nothing to say more
+    messages.success(request, done)
+    return redirect("care:mine")
+
+
+@require_POST
+def accept(request: HttpRequest, pk: int) -> HttpResponse:
+    return _answer(request, pk, services.accept, "You are now in this clinician's care.")
+
+
+@require_POST
+def decline(request: HttpRequest, pk: int) -> HttpResponse:
+    return _answer(request, pk, services.decline, "Invitation declined. Nothing was shared.")
+
+
+# The clinician
+
+
+def _require_clinician(request: HttpRequest) -> User:
+    user = request.user
+    if not user.is_authenticated or not is_clinician(user):
+        raise Http404("No such page.")
+    return user  # type: ignore[return-value]
+
+
+def _clinic_page(request: HttpRequest, form: InviteForm | None = None, status: int = 200) -> Any:
+    user = _require_clinician(request)
+    now = timezone.now()
+    episodes = list(Episode.objects.granting(user, now=now).select_related("patient"))
+    context = {
+        "active": [episode for episode in episodes if episode.is_active],
+        "discharged": [episode for episode in episodes if not episode.is_active],
+        "invitations": Invitation.objects.pending().filter(clinician=user),
+        "form": form or InviteForm(),
+        "discharge_form": DischargeForm(),
+    }
+    return _no_store(render(request, "care/clinic.html", context, status=status))
+
+
+@require_GET
+def clinic(request: HttpRequest) -> HttpResponse:
+    return _clinic_page(request)
+
+
+@require_POST
+def invite(request: HttpRequest) -> HttpResponse:
+    user = _require_clinician(request)
+    form = InviteForm(request.POST)
+    if not form.is_valid():
+        return _clinic_page(request, form, status=400)
+    data = form.cleaned_data
+    try:
+        services.invite(
+            clinician=user, email=data["email"], reason=data["reason"], region=data["region"],
+            now=timezone.now(),
+        )  # fmt: skip
+    except services.CareError as error:
+        form.add_error(error.field, error.message)
+        return _clinic_page(request, form, status=409)
+    messages.success(request, f"Invitation sent to {data['email']}.")
+    return redirect("care:clinic")
+
+
+@require_POST
+def discharge(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _require_clinician(request)
+    episode = Episode.objects.granting(user).filter(pk=pk).select_related("patient").first()
+    if episode is None:
+        raise Http404("No such episode in your care.")
+    form = DischargeForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "The discharge note is too long: at most 2000 characters.")
+        return redirect("care:clinic")
+    try:
+        services.discharge(episode, by=user, note=form.cleaned_data["note"], now=timezone.now())
+    except services.CareError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, f"{episode.patient.get_public_name()} discharged.")
+    return redirect("care:clinic")
+
+
+@require_POST
+def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _require_clinician(request)
+    invitation = Invitation.objects.pending().filter(pk=pk, clinician=user).first()
+    if invitation is None:
+        raise Http404("No such invitation.")
+    services.withdraw(invitation, by=user, now=timezone.now())
+    messages.success(request, "Invitation withdrawn.")
+    return redirect("care:clinic")
