@@ -8,6 +8,7 @@ otherwise; the live server runs in its own thread.
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
@@ -18,9 +19,14 @@ from django.db import DEFAULT_DB_ALIAS, connections, transaction
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
+HERE = Path(__file__).parent
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    # The hook sees every item of the session, not just this folder's: mark only ours.
     for item in items:
-        item.add_marker(pytest.mark.browser)
+        if item.path.is_relative_to(HERE):
+            item.add_marker(pytest.mark.browser)
 
 
 @pytest.fixture(scope="session", autouse=True)
