@@ -13,6 +13,7 @@ from mend.community import urls as community_urls
 from mend.content import urls as content_urls
 from mend.core import views as core_views
 from mend.exercises import urls as exercises_urls
+from mend.outcomes import urls as outcomes_urls
 
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
@@ -23,6 +24,7 @@ urlpatterns = [
     path("sitemap.xml", sitemap, name="sitemap"),
     path("", include(community_urls)),
     path("", include(care_urls)),
+    path("", include(outcomes_urls)),
     path("", include(exercises_urls)),
     path("", include(booking_urls)),
     path("", include(content_urls)),
