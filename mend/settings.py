@@ -275,6 +275,8 @@ MEND_PLAYER_CLOCK_PERCENT = env_int("MEND_PLAYER_CLOCK_PERCENT", 100)
 # waitlist is held this long for that many waiting patients; reminders go out
 # this many hours before each visit; video rooms come from this template.
 MEND_BOOKING_STEP_MINUTES = env_int("MEND_BOOKING_STEP_MINUTES", 15)
+# The number patients are told to call in an emergency (severe-pain and red-flag advice).
+MEND_EMERGENCY_NUMBER = env_str("MEND_EMERGENCY_NUMBER", "911")
 # How long a clinician still sees an episode's data after discharging it.
 MEND_CARE_ACCESS_DAYS = env_int("MEND_CARE_ACCESS_DAYS", 30)
 if MEND_CARE_ACCESS_DAYS < 0:

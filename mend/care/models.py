@@ -170,3 +170,108 @@ class Invitation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.clinician} invites {self.email}"
+
+
+# Remote therapeutic monitoring: the clinician's review time, billed per 30-day period.
+
+REVIEW_MINUTES = (1, 240)
+REVIEW_NOTE_MAX_LENGTH = 500
+
+
+class ReviewTimeQuerySet(models.QuerySet["ReviewTime"]):
+    def visible_to(self, user: Any, *, now: dt.datetime | None = None) -> ReviewTimeQuerySet:
+        """The patient's own; the clinician's while the episode grants access; admins all."""
+        if not user.is_authenticated:
+            return self.none()
+        if user.is_superuser:
+            return self.all()
+        granting = Episode.objects.granting(user, now=now).values("pk")
+        return self.filter(Q(episode__patient=user) | Q(episode__in=granting))
+
+
+class ReviewTime(models.Model):
+    """Minutes a clinician spent on one day reviewing an episode's monitoring data."""
+
+    episode = models.ForeignKey(Episode, on_delete=models.CASCADE, related_name="review_times")
+    clinician = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="care_review_times",
+        help_text="Empty once the clinician's account is gone; the minutes stay on record.",
+    )
+    on = models.DateField("day of the review")
+    minutes = models.PositiveSmallIntegerField(
+        help_text=f"From {REVIEW_MINUTES[0]} to {REVIEW_MINUTES[1]}."
+    )
+    note = models.CharField(max_length=REVIEW_NOTE_MAX_LENGTH, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = ReviewTimeQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["on", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(minutes__gte=REVIEW_MINUTES[0], minutes__lte=REVIEW_MINUTES[1]),
+                name="review_time_minutes_1_to_240",
+                violation_error_message=(
+                    f"Review time is from {REVIEW_MINUTES[0]} to {REVIEW_MINUTES[1]} minutes."
+                ),
+            )
+        ]
+        indexes = [models.Index(fields=["episode", "on"])]
+
+    def __str__(self) -> str:
+        return f"{self.minutes} min on {self.on} for episode {self.episode_id}"
+
+
+class FlagQuerySet(models.QuerySet["Flag"]):
+    def open(self) -> FlagQuerySet:
+        return self.filter(cleared_at__isnull=True)
+
+    def visible_to(self, user: Any, *, now: dt.datetime | None = None) -> FlagQuerySet:
+        """The clinician's while the episode grants access, the patient's own; admins all."""
+        if not user.is_authenticated:
+            return self.none()
+        if user.is_superuser:
+            return self.all()
+        granting = Episode.objects.granting(user, now=now).values("pk")
+        return self.filter(Q(episode__patient=user) | Q(episode__in=granting))
+
+
+class Flag(models.Model):
+    """A reason for the episode's clinician to look now, raised once per cause until cleared."""
+
+    class Cause(models.TextChoices):
+        PAIN_RULE = "pain-rule", "Pain over the limit twice in a week"
+        SEVERE_PAIN = "severe-pain", "Severe pain in a session"
+        NO_CHANGE = "no-change", "No meaningful change by the review week"
+        WORSENING = "worsening", "Meaningful worsening"
+
+    episode = models.ForeignKey(Episode, on_delete=models.CASCADE, related_name="flags")
+    cause = models.CharField(max_length=12, choices=Cause.choices)
+    detail = models.CharField(max_length=300, help_text="Why, with the numbers.")
+    raised_at = models.DateTimeField()
+    cleared_at = models.DateTimeField(null=True, blank=True)
+    cleared_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )  # fmt: skip
+    clear_note = models.TextField(max_length=1000, blank=True)
+
+    objects = FlagQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-raised_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["episode", "cause"],
+                condition=Q(cleared_at__isnull=True),
+                name="flag_once_per_cause_until_cleared",
+                violation_error_message="This episode is already flagged for this reason.",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_cause_display()}: {self.detail}"

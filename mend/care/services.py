@@ -12,11 +12,23 @@ import datetime as dt
 from allauth.account.models import EmailAddress
 from django.db import IntegrityError, transaction
 from django.db.models.functions import Lower
+from django.dispatch import Signal
 
 from mend.accounts.models import User
 from mend.care import tasks
-from mend.care.models import Episode, Invitation
+from mend.care.models import (
+    REVIEW_MINUTES,
+    REVIEW_NOTE_MAX_LENGTH,
+    Episode,
+    Flag,
+    Invitation,
+    ReviewTime,
+)
 from mend.core.roles import is_clinician
+
+# Sent with flag= and now= once a clinician clears a flag: apps that stopped
+# something for it (a program stopped after severe pain) resume it.
+flag_cleared = Signal()
 
 
 class CareError(Exception):
@@ -146,3 +158,72 @@ def _answer(
     )
     if not changed:
         raise CareError("This invitation was already answered.")
+
+
+# Remote monitoring
+
+# A day given by the clinician is checked against the calendar anywhere on
+# Earth (UTC-12 to UTC+14), as the service knows neither their zone nor the
+# patient's: Monday morning in Auckland is still Sunday in UTC, and an episode
+# opened at 01:00 UTC on a Monday opened on Sunday evening in New York.
+EARLIEST_ZONE = dt.timedelta(hours=-12)
+LATEST_ZONE = dt.timedelta(hours=14)
+
+
+def record_review(
+    *, episode: Episode, by: User, on: dt.date, minutes: int, note: str, now: dt.datetime
+) -> ReviewTime:
+    """Minutes the episode's clinician spent reviewing its data on one day."""
+    if not Episode.objects.granting(by, now=now).filter(pk=episode.pk).exists():
+        raise CareError("Only the episode's clinician records review time, while they have access.")
+    low, high = REVIEW_MINUTES
+    if not low <= minutes <= high:
+        raise CareError(f"Review time is from {low} to {high} minutes.", field="minutes")
+    _check_review_day(episode, on=on, now=now)
+    note = note.strip()
+    if len(note) > REVIEW_NOTE_MAX_LENGTH:
+        raise CareError(f"Keep the note to {REVIEW_NOTE_MAX_LENGTH} characters.", field="note")
+    return ReviewTime.objects.create(
+        episode=episode, clinician=by, on=on, minutes=minutes, note=note, created_at=now
+    )
+
+
+def _check_review_day(episode: Episode, *, on: dt.date, now: dt.datetime) -> None:
+    if on > (now + LATEST_ZONE).date():
+        raise CareError("That day has not begun yet.", field="on")
+    if on < (episode.opened_at + EARLIEST_ZONE).date():
+        opened = f"{episode.opened_at:%d %b %Y}"
+        raise CareError(f"The episode opened on {opened}: choose that day or later.", field="on")
+
+
+# Flags
+
+
+def raise_flag(*, episode: Episode, cause: str, detail: str, now: dt.datetime) -> Flag | None:
+    """Flag the episode for its clinician; a cause already flagged and not cleared is not
+    raised again. The new flag, or None."""
+    if not episode.is_active:
+        return None
+    try:
+        with transaction.atomic():
+            return Flag.objects.create(
+                episode=episode, cause=cause, detail=detail[:300], raised_at=now
+            )
+    except IntegrityError:
+        return None
+
+
+def clear_flag(flag: Flag, *, by: User, note: str, now: dt.datetime) -> Flag:
+    if by.pk != flag.episode.clinician_id:
+        raise CareError("Only the episode's clinician can clear its flags.")
+    if not note.strip():
+        raise CareError("Say what you did or decided.", field="note")
+    with transaction.atomic():
+        changed = Flag.objects.filter(pk=flag.pk, cleared_at__isnull=True).update(
+            cleared_at=now, cleared_by=by, clear_note=note.strip()
+        )
+        if not changed:
+            raise CareError("This flag was already cleared.")
+        flag.refresh_from_db()
+        flag_cleared.send(sender=Flag, flag=flag, now=now)
+    return flag

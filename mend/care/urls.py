@@ -14,5 +14,6 @@ urlpatterns = [
     path("clinic/care/", views.clinic, name="clinic"),
     path("clinic/care/invite/", views.invite, name="invite"),
     path("clinic/care/<row_id:pk>/discharge/", views.discharge, name="discharge"),
+    path("clinic/care/flags/<row_id:pk>/clear/", views.clear_flag, name="clear_flag"),
     path("clinic/care/invitations/<row_id:pk>/withdraw/", views.withdraw, name="withdraw"),
 ]

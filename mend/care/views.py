@@ -6,6 +6,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -14,7 +15,7 @@ from django.views.decorators.http import require_GET, require_POST
 from mend.accounts.models import User
 from mend.care import services
 from mend.care.forms import DischargeForm, InviteForm
-from mend.care.models import Episode, Invitation
+from mend.care.models import Episode, Flag, Invitation
 from mend.core.roles import is_clinician
 
 
@@ -69,7 +70,12 @@ def _require_clinician(request: HttpRequest) -> User:
 def _clinic_page(request: HttpRequest, form: InviteForm | None = None, status: int = 200) -> Any:
     user = _require_clinician(request)
     now = timezone.now()
-    episodes = list(Episode.objects.granting(user, now=now).select_related("patient"))
+    episodes = list(
+        Episode.objects.granting(user, now=now)
+        .select_related("patient")
+        .prefetch_related(Prefetch("flags", Flag.objects.open(), to_attr="open_flags"))
+    )
+    episodes.sort(key=lambda episode: not episode.open_flags)  # flagged first
     context = {
         "active": [episode for episode in episodes if episode.is_active],
         "discharged": [episode for episode in episodes if not episode.is_active],
@@ -131,4 +137,21 @@ def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404("No such invitation.")
     services.withdraw(invitation, by=user, now=timezone.now())
     messages.success(request, "Invitation withdrawn.")
+    return redirect("care:clinic")
+
+
+@require_POST
+def clear_flag(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _require_clinician(request)
+    granting = Episode.objects.granting(user).values("pk")
+    flag = Flag.objects.open().filter(pk=pk, episode__in=granting).select_related("episode")
+    found = flag.first()
+    if found is None:
+        raise Http404("No such flag.")
+    try:
+        services.clear_flag(found, by=user, note=request.POST.get("note", ""), now=timezone.now())
+    except services.CareError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, "Flag cleared.")
     return redirect("care:clinic")

@@ -11,7 +11,7 @@ from __future__ import annotations
 from wagtail import hooks
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 
-from mend.care.models import Episode, Invitation
+from mend.care.models import Episode, Invitation, ReviewTime
 
 
 class EpisodeViewSet(ModelViewSet):
@@ -40,11 +40,28 @@ class InvitationViewSet(ModelViewSet):
     copy_view_enabled = False
 
 
+class ReviewTimeViewSet(ModelViewSet):
+    """Review minutes, where the practice corrects one before a claim goes out."""
+
+    model = ReviewTime
+    icon = "time"
+    menu_label = "Review time"
+    list_display = ["episode", "clinician", "on", "minutes", "created_at"]
+    list_filter = ["on"]
+    search_fields = ["note", "episode__patient__email", "clinician__email"]
+    form_fields = ["episode", "clinician", "on", "minutes", "note"]
+    copy_view_enabled = False
+
+
 class CareGroup(ModelViewSetGroup):
     menu_label = "Care"
     menu_icon = "group"
     menu_order = 230
-    items = (EpisodeViewSet("care_episodes"), InvitationViewSet("care_invitations"))
+    items = (
+        EpisodeViewSet("care_episodes"),
+        InvitationViewSet("care_invitations"),
+        ReviewTimeViewSet("care_review_times"),
+    )
 
 
 @hooks.register("register_admin_viewset")

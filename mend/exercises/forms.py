@@ -371,6 +371,17 @@ class AssignForm(forms.Form):
         self.fields["time_zone"].initial = settings.TIME_ZONE
 
 
+class SuddenForm(forms.Form):
+    answer = forms.ChoiceField(
+        label="Did something sudden happen?",
+        choices=[("yes", "Yes"), ("no", "No"), ("unsure", "Not sure")],
+        widget=forms.RadioSelect,
+        help_text="For example: a pop or snap at the back of the ankle, new swelling of the "
+        "calf, or you cannot rise on tiptoe or put weight on the leg.",
+        error_messages={"required": "Choose yes, no or not sure."},
+    )
+
+
 class ShareForm(forms.Form):
     """Which clinician in the patient's care sees a self-started routine; empty: nobody."""
 
@@ -446,6 +457,22 @@ class SettledForm(forms.Form):
         choices=[("yes", "Yes, it settled"), ("no", "No, it is still sore")],
         coerce=lambda value: value == "yes",
         error_messages={"required": "Answer yes or no.", "invalid_choice": "Answer yes or no."},
+    )
+    morning_pain = forms.TypedChoiceField(
+        label="Pain this morning",
+        required=False,
+        choices=[("", "–")] + [(str(n), str(n)) for n in range(11)],
+        coerce=int,
+        empty_value=None,
+        error_messages={"invalid_choice": "Rate it from 0 to 10."},
+    )
+    morning_stiffness = forms.TypedChoiceField(
+        label="Stiffness this morning",
+        required=False,
+        choices=[("", "–")] + [(str(n), str(n)) for n in range(11)],
+        coerce=int,
+        empty_value=None,
+        error_messages={"invalid_choice": "Rate it from 0 to 10."},
     )
 
 

@@ -44,6 +44,7 @@ CC_BY_URL = "https://creativecommons.org/licenses/by/4.0/"
 OUR_SOURCE = "Mend"
 OUR_AUTHOR = "Mend contributors"
 PAIN_SCALE = (0, 10)
+SEVERE_PAIN = 8  # during or now: ask at once whether something sudden happened
 
 
 def lines(text: str) -> list[str]:
@@ -406,6 +407,17 @@ class Assignment(models.Model):
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.ACTIVE)
     created_at = models.DateTimeField()
     finished_at = models.DateTimeField(null=True, blank=True)
+    paused_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="Stopped after severe pain until a clinician has looked: no sessions meanwhile.",
+    )
+    pause_reason = models.CharField(max_length=300, blank=True)
+    morning_email = models.BooleanField(
+        "email me the morning-after question",
+        default=False,
+        help_text="The patient's choice: one email the morning after each session.",
+    )
 
     objects = AssignmentQuerySet.as_manager()
 
@@ -438,8 +450,8 @@ class Assignment(models.Model):
         )
 
     def is_open(self, today: dt.date) -> bool:
-        """Sessions can be logged: active, started, not past its last day."""
-        if self.status != self.Status.ACTIVE or today < self.start_date:
+        """Sessions can be logged: active, not stopped, started, not past its last day."""
+        if self.status != self.Status.ACTIVE or self.paused_at or today < self.start_date:
             return False
         return self.end_date is None or today <= self.end_date
 
@@ -475,7 +487,26 @@ class SessionLog(models.Model):
     note = models.TextField(max_length=1000, blank=True)
     pain_rule = models.JSONField(help_text="The session's pain rule when it was logged.")
     settled_next_morning = models.BooleanField(null=True, blank=True)
+    settled_answered_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the morning-after question was answered."
+    )
+    morning_pain = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="Pain the morning after, 0-10."
+    )
+    morning_stiffness = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="Stiffness the morning after, 0-10."
+    )
+    morning_emailed_at = models.DateTimeField(null=True, blank=True, editable=False)
     ease_off = models.BooleanField(default=False)
+    sudden_event = models.CharField(
+        "something sudden happened",
+        max_length=8,
+        choices=[("yes", "Yes"), ("no", "No"), ("unsure", "Not sure")],
+        blank=True,
+        help_text="Asked after severe pain: a pop or snap, new calf swelling, unable to "
+        "rise on tiptoe or bear weight.",
+    )
+    sudden_answered_at = models.DateTimeField(null=True, blank=True)
 
     objects = SessionLogQuerySet.as_manager()
 
@@ -493,6 +524,12 @@ class SessionLog(models.Model):
                 name="session_log_effort_0_to_10",
                 violation_error_message="Effort is rated from 0 to 10.",
             ),
+            models.CheckConstraint(
+                condition=(Q(morning_pain__isnull=True) | _pain_range("morning_pain"))
+                & (Q(morning_stiffness__isnull=True) | _pain_range("morning_stiffness")),
+                name="session_log_morning_0_to_10",
+                violation_error_message="Morning pain and stiffness are rated from 0 to 10.",
+            ),
         ]
         indexes = [models.Index(fields=["assignment", "local_date"])]
 
@@ -502,6 +539,10 @@ class SessionLog(models.Model):
     @property
     def rule(self) -> PainRule:
         return PainRule(**self.pain_rule)
+
+    @property
+    def is_severe(self) -> bool:
+        return max(self.pain_during, self.pain_now) >= SEVERE_PAIN
 
     @property
     def done_items(self) -> list[dict[str, Any]]:

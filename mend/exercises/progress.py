@@ -30,14 +30,20 @@ WEEK = 7
 EVERY_DAY = frozenset(range(7))
 WEEKDAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
-# The rising-pain flag (README, "Exercises"): the mean pain during the last
-# RECENT_SESSIONS sessions is at least RISING_POINTS above the mean of the
-# sessions in the first BASELINE_DAYS days after the first session. Two points
-# is the smallest change on the 0-10 scale that patients notice as meaningful
-# (Ostelo 2008).
+# The rising-pain flag (README, "Exercises"), per program: the mean pain during
+# its last RECENT_SESSIONS sessions is at least RISING_POINTS above the mean of
+# its first BASELINE_SESSIONS. Two points borrows the smallest change on the 0-10
+# scale patients notice (Ostelo 2008); as a threshold for worsening during a
+# program it is Mend's heuristic, not a published one.
 RISING_POINTS = 2
 RECENT_SESSIONS = 3
-BASELINE_DAYS = 7
+BASELINE_SESSIONS = 3
+# The morning rule (Silbernagel's pain-monitoring model): pain and stiffness the
+# morning after should not rise from week to week. Mend compares the mean of the
+# worse of the two over the last 7 days with the 7 days before; in the first two
+# weeks, when there is no earlier week, the latest morning with the first one.
+MORNING_WEEKLY_RISE = 1
+MORNING_EARLY_RISE = 2
 # The inactivity flag: no session for this many days (counted from the start
 # of the patient's earliest current program if they never logged one).
 QUIET_DAYS = 7
@@ -187,18 +193,33 @@ def streak(schedule: Schedule, session_days: Iterable[dt.date], today: dt.date) 
 
 
 def pain_is_rising(sessions: Sequence[tuple[dt.date, int]]) -> bool:
-    """The rising-pain rule over (date, pain during) pairs, oldest first."""
-    if not sessions:
+    """The rising-pain rule over one program's (date, pain during) pairs, oldest first.
+
+    The first and the last sessions never overlap, so a daily program can show a
+    rise within its first week.
+    """
+    if len(sessions) < BASELINE_SESSIONS + RECENT_SESSIONS:
         return False
-    baseline_end = sessions[0][0] + dt.timedelta(days=BASELINE_DAYS - 1)
-    baseline = [pain for day, pain in sessions if day <= baseline_end]
-    later = [pain for day, pain in sessions if day > baseline_end]
-    if len(later) < RECENT_SESSIONS:
-        return False
-    recent = later[-RECENT_SESSIONS:]
+    baseline = [pain for _, pain in sessions[:BASELINE_SESSIONS]]
+    recent = [pain for _, pain in sessions[-RECENT_SESSIONS:]]
     # Compare sums to stay in whole numbers: mean(recent) - mean(baseline) >= RISING_POINTS.
     lhs = sum(recent) * len(baseline) - sum(baseline) * len(recent)
     return lhs >= RISING_POINTS * len(recent) * len(baseline)
+
+
+def morning_is_rising(mornings: Sequence[tuple[dt.date, int]], today: dt.date) -> bool:
+    """The morning rule over (date, worse of morning pain and stiffness), oldest first."""
+    if len(mornings) < 2:
+        return False
+    first_day, first_value = mornings[0]
+    if (today - first_day).days < 2 * WEEK:
+        return mornings[-1][1] - first_value >= MORNING_EARLY_RISE
+    this_week = [v for day, v in mornings if 0 <= (today - day).days < WEEK]
+    last_week = [v for day, v in mornings if WEEK <= (today - day).days < 2 * WEEK]
+    if not this_week or not last_week:
+        return False
+    lhs = sum(this_week) * len(last_week) - sum(last_week) * len(this_week)
+    return lhs >= MORNING_WEEKLY_RISE * len(this_week) * len(last_week)
 
 
 def quiet_days(last_session: dt.date | None, since: dt.date, today: dt.date) -> int:

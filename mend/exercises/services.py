@@ -18,8 +18,9 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Max
 
 from mend.accounts.models import User
-from mend.care.models import Episode
-from mend.exercises import progress
+from mend.care import services as care
+from mend.care.models import Episode, Flag
+from mend.exercises import progress, tasks
 from mend.exercises.dosage import Dosage, PainRule
 from mend.exercises.models import (
     Assignment,
@@ -65,6 +66,11 @@ class LogOutcome:
     ease_off: bool
     offer_visit: bool
     duplicate: bool = False
+
+    @property
+    def ask_sudden(self) -> bool:
+        """Severe pain: ask at once whether something sudden happened."""
+        return self.log.is_severe and not self.log.sudden_answered_at
 
 
 # Permissions, checked again here whatever the view did.
@@ -403,9 +409,14 @@ def finish(assignment: Assignment, *, by: User, now: dt.datetime) -> None:
 # Session logs and the pain rule.
 
 
+STOPPED = "This program is stopped after severe pain until a clinician has looked at it."
+
+
 def _check_open(assignment: Assignment, today: dt.date) -> None:
     if assignment.status == Assignment.Status.FINISHED:
         raise ExerciseError("This program has finished, so it takes no new sessions.")
+    if assignment.paused_at:
+        raise ExerciseError(STOPPED)
     if today < assignment.start_date:
         raise ExerciseError(f"This program starts on {assignment.start_date:%-d %B %Y}.")
     if assignment.end_date is not None and today > assignment.end_date:
@@ -477,13 +488,92 @@ def log_session(
     except IntegrityError:  # the same form sent twice at once: the first one counts
         log = SessionLog.objects.get(assignment=assignment, token=token)
         return _outcome(log, today=today, duplicate=True)
+    transaction.on_commit(lambda: tasks.schedule_morning_check(log.pk), robust=True)
     return _outcome(log, today=today)
+
+
+def set_morning_email(assignment: Assignment, *, by: User, wanted: bool) -> None:
+    """The patient's choice of one email the morning after each session."""
+    if by.pk != assignment.patient_id:
+        raise ExerciseError("Only the patient chooses their emails.")
+    Assignment.objects.filter(pk=assignment.pk).update(morning_email=wanted)
+    assignment.refresh_from_db()
 
 
 def _outcome(log: SessionLog, *, today: dt.date, duplicate: bool = False) -> LogOutcome:
     patient = log.assignment.patient
-    offer = progress.offer_visit(_flagged_days(patient, today), today)
+    flagged = _flagged_days(patient, today)
+    offer = progress.offer_visit(flagged, today)
+    episode = log.assignment.episode
+    if offer and log.ease_off and episode is not None and not duplicate:
+        days = ", ".join(f"{day:%-d %b}" for day in sorted(flagged))
+        care.raise_flag(
+            episode=episode,
+            cause=Flag.Cause.PAIN_RULE,
+            detail=f"Pain over the program's limit in {len(flagged)} sessions within "
+            f"{progress.WEEK} days ({days}).",
+            now=log.logged_at,
+        )
     return LogOutcome(log, log.rule, log.ease_off, offer, duplicate)
+
+
+# Severe pain
+
+
+SUDDEN_ANSWERS = ("yes", "no", "unsure")
+
+
+@transaction.atomic
+def answer_sudden(log: SessionLog, *, by: User, answer: str, now: dt.datetime) -> Assignment:
+    """After severe pain: any answer stops the program until a clinician has looked.
+
+    Yes or not sure means same-day care (the page says so); no means stop and
+    flag. Either way the episode's clinician sees a flag, with the numbers.
+    """
+    assignment = log.assignment
+    if by.pk != assignment.patient_id:
+        raise ExerciseError("Only the patient can answer for their own sessions.")
+    if not log.is_severe:
+        raise ExerciseError("This session did not report severe pain.")
+    if answer not in SUDDEN_ANSWERS:
+        raise ExerciseError("Choose yes, no or not sure.", field="answer")
+    changed = SessionLog.objects.filter(pk=log.pk, sudden_answered_at__isnull=True).update(
+        sudden_event=answer, sudden_answered_at=now
+    )
+    if not changed:
+        raise ExerciseError("You have already answered this.")
+    said = dict(SessionLog._meta.get_field("sudden_event").choices)[answer].lower()
+    reason = (
+        f"Pain {log.pain_during}/10 during and {log.pain_now}/10 after on "
+        f"{log.local_date:%-d %b %Y}; something sudden happened: {said}."
+    )
+    Assignment.objects.filter(pk=assignment.pk, paused_at__isnull=True).update(
+        paused_at=now, pause_reason=reason
+    )
+    if assignment.episode_id:
+        care.raise_flag(
+            episode=assignment.episode, cause=Flag.Cause.SEVERE_PAIN, detail=reason, now=now
+        )
+    assignment.refresh_from_db()
+    return assignment
+
+
+def resume_after_review(episode_id: int, *, now: dt.datetime) -> int:
+    """The clinician cleared the severe-pain flag: the episode's stopped programs go on."""
+    return Assignment.objects.filter(episode_id=episode_id, paused_at__isnull=False).update(
+        paused_at=None, pause_reason=""
+    )
+
+
+def due_morning_checks(patient: User, *, now: dt.datetime) -> list[tuple[Assignment, SessionLog]]:
+    """The morning-after questions waiting for the patient, one per active program."""
+    active = Assignment.objects.active().filter(patient=patient).select_related("program")
+    found = []
+    for assignment in active:
+        log = pending_settle_question(assignment, now=now)
+        if log is not None:
+            found.append((assignment, log))
+    return found
 
 
 def pending_settle_question(assignment: Assignment, *, now: dt.datetime) -> SessionLog | None:
@@ -502,16 +592,29 @@ def pending_settle_question(assignment: Assignment, *, now: dt.datetime) -> Sess
 
 @transaction.atomic
 def answer_settled(
-    assignment: Assignment, *, by: User, settled: bool, now: dt.datetime
+    assignment: Assignment,
+    *,
+    by: User,
+    settled: bool,
+    now: dt.datetime,
+    morning_pain: int | None = None,
+    morning_stiffness: int | None = None,
 ) -> LogOutcome:
+    """The morning after: has the session's pain settled, and how are pain and stiffness?"""
     if by.pk != assignment.patient_id:
         raise ExerciseError("Only the patient can answer for their own sessions.")
+    _check_rating(morning_pain, "morning_pain", required=False)
+    _check_rating(morning_stiffness, "morning_stiffness", required=False)
     log = pending_settle_question(assignment, now=now)
     if log is None:
         raise ExerciseError("There is no earlier session waiting for this answer.")
     ease_off = log.ease_off or not settled
     changed = SessionLog.objects.filter(pk=log.pk, settled_next_morning__isnull=True).update(
-        settled_next_morning=settled, ease_off=ease_off
+        settled_next_morning=settled,
+        ease_off=ease_off,
+        settled_answered_at=now,
+        morning_pain=morning_pain,
+        morning_stiffness=morning_stiffness,
     )
     if not changed:
         raise ExerciseError("You have already answered this.")

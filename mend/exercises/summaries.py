@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from mend.accounts.models import User
+from mend.care.models import Episode, Flag
 from mend.exercises import chart, progress
 from mend.exercises.dosage import Dosage, StepKind
 from mend.exercises.models import Assignment, Program, ProgramItem, SessionLog
@@ -122,10 +123,30 @@ class PatientRow:
     last_pain: int | None
     last_date: dt.date | None
     rising: bool
+    morning_rising: bool
     quiet_days: int
     ease_offs: int
     programs: int
     flags: list[str] = field(default_factory=list)
+
+
+def _rising(assignment: Assignment, logs: list[dict[str, Any]]) -> bool:
+    own = [
+        (log["local_date"], log["pain_during"])
+        for log in logs
+        if log["assignment_id"] == assignment.pk
+    ]
+    return progress.pain_is_rising(own)
+
+
+def _morning_rising(assignment: Assignment, logs: list[dict[str, Any]], today: dt.date) -> bool:
+    """The morning rule on the worse of pain and stiffness, dated the morning after."""
+    mornings = []
+    for log in logs:
+        rated = [v for v in (log["morning_pain"], log["morning_stiffness"]) if v is not None]
+        if log["assignment_id"] == assignment.pk and rated:
+            mornings.append((log["local_date"] + dt.timedelta(days=1), max(rated)))
+    return progress.morning_is_rising(mornings, today)
 
 
 def _row(
@@ -153,13 +174,16 @@ def _row(
         adherence=found,
         last_pain=last["pain_during"] if last else None,
         last_date=last["local_date"] if last else None,
-        rising=progress.pain_is_rising([(log["local_date"], log["pain_during"]) for log in logs]),
+        rising=any(_rising(a, logs) for a in active),
+        morning_rising=any(_morning_rising(a, logs, today) for a in active),
         quiet_days=quiet,
         ease_offs=ease_offs,
         programs=len(active),
     )
     if row.rising:
         row.flags.append("Pain rising")
+    if row.morning_rising:
+        row.flags.append("Morning pain or stiffness rising")
     if active and quiet >= progress.QUIET_DAYS:
         row.flags.append(f"No session for {quiet} days")
     if ease_offs >= progress.EASE_OFF_SESSIONS_FOR_VISIT:
@@ -175,7 +199,14 @@ def patient_rows(clinician: User, *, now: dt.datetime) -> list[PatientRow]:
     logs = (
         SessionLog.objects.filter(assignment__in=[a.pk for a in assignments])
         .order_by("logged_at", "pk")
-        .values("assignment_id", "local_date", "pain_during", "ease_off")
+        .values(
+            "assignment_id",
+            "local_date",
+            "pain_during",
+            "ease_off",
+            "morning_pain",
+            "morning_stiffness",
+        )
     )
     patient_of = {a.pk: a.patient_id for a in assignments}
     by_patient: dict[int, list[dict[str, Any]]] = defaultdict(list)
@@ -188,6 +219,12 @@ def patient_rows(clinician: User, *, now: dt.datetime) -> list[PatientRow]:
         _row(group[0].patient, group, by_patient[patient_id], now)
         for patient_id, group in grouped.items()
     ]
+    raised: dict[int, list[str]] = defaultdict(list)
+    open_flags = Flag.objects.open().filter(episode__in=Episode.objects.granting(clinician))
+    for patient_id, detail in open_flags.values_list("episode__patient_id", "detail"):
+        raised[patient_id].append(detail)
+    for row in rows:
+        row.flags[:0] = raised[row.patient.pk]  # the episode's own flags come first
     rows.sort(key=lambda row: (not row.flags, row.patient.get_public_name().lower()))
     return rows
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.urls import path
 
 from mend.core import converters  # noqa: F401  (registers row_id)
-from mend.exercises import views
+from mend.exercises import monitoring, views
 
 app_name = "exercises"
 
@@ -20,6 +20,8 @@ urlpatterns = [
     path("me/programs/<row_id:pk>/settled/", views.settled, name="settled"),
     path("me/programs/<row_id:pk>/finish/", views.finish, name="finish"),
     path("me/programs/<row_id:pk>/share/", views.share, name="share"),
+    path("me/programs/<row_id:pk>/morning-email/", views.morning_email, name="morning_email"),
+    path("me/programs/<row_id:pk>/sudden/<row_id:log_pk>/", views.sudden, name="sudden"),
     path("me/programs/<row_id:pk>/handout.pdf", views.handout, name="handout"),
     # The clinician's pages.
     path("clinic/programs/", views.clinic_programs, name="clinic_programs"),
@@ -50,4 +52,12 @@ urlpatterns = [
     path("clinic/programs/<row_id:pk>/handout.pdf", views.clinic_handout, name="clinic_handout"),
     path("clinic/patients/", views.clinic_patients, name="clinic_patients"),
     path("clinic/patients/<row_id:pk>/", views.clinic_patient, name="clinic_patient"),
+    # Remote monitoring
+    path("clinic/care/<row_id:pk>/monitoring/", monitoring.page, name="clinic_monitoring"),
+    path(
+        "clinic/care/<row_id:pk>/monitoring/review/",
+        monitoring.review,
+        name="clinic_monitoring_review",
+    ),
+    path("clinic/care/<row_id:pk>/monitoring.csv", monitoring.export, name="clinic_monitoring_csv"),
 ]

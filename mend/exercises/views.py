@@ -38,6 +38,7 @@ from mend.exercises.forms import (
     SettledForm,
     ShareForm,
     StartForm,
+    SuddenForm,
     dosage_initial,
 )
 from mend.exercises.models import (
@@ -50,6 +51,7 @@ from mend.exercises.models import (
 )
 
 EXERCISES_PER_PAGE = 24
+RATINGS = range(11)
 BOOKING_URL = "/book/"  # booking is linked by address; the apps do not import each other
 
 
@@ -159,6 +161,7 @@ def _program_context(request: HttpRequest, program: Program, **extra: Any) -> di
         "settle_log": services.pending_settle_question(assignment, now=now),
         "booking_url": BOOKING_URL,
         "share_choices": _share_choices(assignment),
+        "rating_range": RATINGS,
     }
     context.setdefault("log_form", _log_form(items))
     context.update(extra)
@@ -168,8 +171,11 @@ def _program_context(request: HttpRequest, program: Program, **extra: Any) -> di
 @login_required
 @require_GET
 def portal(request: HttpRequest) -> HttpResponse:
-    entries, finished = summaries.portal(request.user, now=timezone.now())
+    now = timezone.now()
+    entries, finished = summaries.portal(request.user, now=now)
     context = {
+        "morning_checks": services.due_morning_checks(request.user, now=now),  # type: ignore[arg-type]
+        "rating_range": RATINGS,
         "entries": entries,
         "finished": finished,
         "is_clinician": is_clinician(request.user),
@@ -215,8 +221,57 @@ def log_session(request: HttpRequest, pk: int) -> HttpResponse:
         form.add_error(error.field if error.field in form.fields else None, error.message)
         context = _program_context(request, found, log_form=form)
         return render(request, "exercises/log.html", context, status=409)
+    if outcome.ask_sudden:
+        return redirect("exercises:sudden", pk, outcome.log.pk)
     _after_log_messages(request, outcome)
     return redirect(reverse("exercises:program", args=[pk]) + "#progress")
+
+
+def _severe_log(request: HttpRequest, pk: int, log_pk: int) -> tuple[Program, SessionLog]:
+    found = _get_own_program(request, pk)
+    log = (
+        SessionLog.objects.visible_to(request.user)
+        .filter(pk=log_pk, assignment=found.assignment)
+        .first()
+    )
+    if log is None or not log.is_severe:
+        raise Http404("No such session.")
+    return found, log
+
+
+@require_http_methods(["GET", "POST"])
+def sudden(request: HttpRequest, pk: int, log_pk: int) -> HttpResponse:
+    """After severe pain: did something sudden happen? Any answer stops the program."""
+    found, log = _severe_log(request, pk, log_pk)
+    context = {
+        "program": found,
+        "log": log,
+        "booking_url": _booking_url(found.assignment),
+        "emergency_number": settings.MEND_EMERGENCY_NUMBER,
+    }
+    if log.sudden_answered_at:
+        return render(request, "exercises/sudden_done.html", context)
+    if request.method == "GET":
+        return render(request, "exercises/sudden.html", context | {"form": SuddenForm()})
+    form = SuddenForm(request.POST)
+    if not form.is_valid():
+        return render(request, "exercises/sudden.html", context | {"form": form}, status=400)
+    try:
+        services.answer_sudden(
+            log, by=request.user, answer=form.cleaned_data["answer"], now=timezone.now()
+        )
+    except services.ExerciseError as error:
+        form.add_error("answer", error.message)
+        return render(request, "exercises/sudden.html", context | {"form": form}, status=409)
+    log.refresh_from_db()
+    return render(request, "exercises/sudden_done.html", context)
+
+
+def _booking_url(assignment: Assignment) -> str:
+    """Booking, with the clinician in care chosen when there is one."""
+    clinician = assignment.episode.clinician if assignment.episode_id else None
+    profile = getattr(clinician, "clinician", None) if clinician else None
+    return f"{BOOKING_URL}?clinician={profile.pk}" if profile else BOOKING_URL
 
 
 def _ease_off_text(rule_limit: int, pain: int | None) -> str:
@@ -245,25 +300,46 @@ def _after_log_messages(request: HttpRequest, outcome: services.LogOutcome) -> N
 def settled(request: HttpRequest, pk: int) -> HttpResponse:
     found = _get_own_program(request, pk)
     form = SettledForm(request.POST)
-    target = "exercises:play" if request.POST.get("then") == "play" else "exercises:program"
+    back = _settle_target(request, pk)
     if not form.is_valid():
-        messages.error(request, "Answer yes or no: has the pain settled?")
-        return redirect(target, pk)
+        if "settled" in form.errors:
+            messages.error(request, "Answer yes or no: has the pain settled?")
+        else:
+            name = next(iter(form.errors))
+            messages.error(request, f"{form.fields[name].label}: {form.errors[name][0]}")
+        return redirect(back)
     try:
         outcome = services.answer_settled(
-            found.assignment,
-            by=request.user,
-            settled=form.cleaned_data["settled"],
-            now=timezone.now(),
+            found.assignment, by=request.user, now=timezone.now(), **form.cleaned_data
         )
     except services.ExerciseError as error:
         messages.error(request, error.message)
-        return redirect(target, pk)
+        return redirect(back)
     if form.cleaned_data["settled"]:
         messages.success(request, "Good: it settled, so the load suits you.")
     else:
         messages.warning(request, _ease_off_text(outcome.rule.max_during, None))
-    return redirect(target, pk)
+    return redirect(back)
+
+
+def _settle_target(request: HttpRequest, pk: int) -> str:
+    """Back where the question was asked: the player, the program page or /me/."""
+    then = request.POST.get("then")
+    if then == "portal":
+        return reverse("exercises:portal")
+    return reverse("exercises:play" if then == "play" else "exercises:program", args=[pk])
+
+
+@require_POST
+def morning_email(request: HttpRequest, pk: int) -> HttpResponse:
+    found = _get_own_program(request, pk)
+    wanted = request.POST.get("wanted") == "yes"
+    services.set_morning_email(found.assignment, by=request.user, wanted=wanted)
+    if wanted:
+        messages.success(request, "We will email you the morning after each session.")
+    else:
+        messages.success(request, "No more morning emails for this program.")
+    return redirect("exercises:program", pk)
 
 
 def _share_choices(assignment: Assignment) -> list[Episode]:

@@ -85,7 +85,7 @@ def test_streak_counts_due_days_and_today_is_not_over_yet() -> None:
     assert progress.streak(schedule, done, day(10)) == 0  # Wednesday was missed
 
 
-def test_pain_rising_compares_the_last_three_with_the_first_week() -> None:
+def test_pain_rising_compares_the_last_three_sessions_with_the_first_three() -> None:
     baseline = [(day(0), 2), (day(2), 3), (day(4), 2)]
     later = [(day(9), 4), (day(11), 4), (day(14), 5)]
 
@@ -93,6 +93,29 @@ def test_pain_rising_compares_the_last_three_with_the_first_week() -> None:
     assert not progress.pain_is_rising([*baseline, (day(9), 4), (day(11), 4), (day(14), 4)])
     assert not progress.pain_is_rising(baseline + later[:2])  # too few later sessions
     assert not progress.pain_is_rising([])
+
+
+def test_pain_rising_is_caught_in_the_first_week_of_a_daily_program() -> None:
+    week = [(day(n), pain) for n, pain in enumerate([1, 2, 1, 3, 4, 4])]
+
+    assert progress.pain_is_rising(week)  # 3.67 against 1.33, by day 6
+
+
+def test_morning_pain_rising_week_to_week() -> None:
+    first = [(day(0), 2)]
+    last_week = [(day(n), 2) for n in (14, 16, 18)]
+    this_week = [(day(n), 3) for n in (21, 23, 25)]
+
+    assert progress.morning_is_rising(first + last_week + this_week, day(25))  # 3 against 2
+    steady = first + last_week + [(day(n), 2) for n in (21, 23, 25)]
+    assert not progress.morning_is_rising(steady, day(25))
+    assert not progress.morning_is_rising(first + this_week, day(25))  # no week before
+
+
+def test_morning_pain_rising_in_the_first_weeks_compares_with_the_first_morning() -> None:
+    assert progress.morning_is_rising([(day(0), 1), (day(2), 2), (day(4), 3)], day(4))
+    assert not progress.morning_is_rising([(day(0), 1), (day(2), 2)], day(2))
+    assert not progress.morning_is_rising([(day(0), 4)], day(0))
 
 
 def test_quiet_days_count_from_the_last_session_or_the_start() -> None:
@@ -169,10 +192,31 @@ def test_pain_rising_matches_the_stated_rule(raw: list[tuple[int, int]]) -> None
     if not sessions:
         assert not rising
         return
-    cutoff = sessions[0][0] + dt.timedelta(days=progress.BASELINE_DAYS - 1)
-    baseline = [p for d, p in sessions if d <= cutoff]
-    later = [p for d, p in sessions if d > cutoff][-3:]
+    baseline = [p for _, p in sessions[:3]]
+    later = [p for _, p in sessions[3:]][-3:]
     expected = len(later) == 3 and (
-        sum(later) / 3 - sum(baseline) / len(baseline) >= progress.RISING_POINTS - 1e-9
+        sum(later) / 3 - sum(baseline) / 3 >= progress.RISING_POINTS - 1e-9
     )
     assert rising == expected
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    st.lists(st.tuples(st.integers(0, 60), st.integers(0, 10)), max_size=30),
+    st.integers(0, 70),
+)
+def test_morning_rule_matches_the_stated_rule(raw: list[tuple[int, int]], today_at: int) -> None:
+    mornings = sorted((day(offset), value) for offset, value in raw if offset <= today_at)
+    today = day(today_at)
+    rising = progress.morning_is_rising(mornings, today)
+    if len(mornings) < 2:
+        assert not rising
+    elif (today - mornings[0][0]).days < 14:
+        assert rising == (mornings[-1][1] - mornings[0][1] >= 2)
+    else:
+        now = [v for d, v in mornings if (today - d).days < 7]
+        before = [v for d, v in mornings if 7 <= (today - d).days < 14]
+        expected = (
+            bool(now and before) and sum(now) / len(now) - sum(before) / len(before) >= 1 - 1e-9
+        )
+        assert rising == expected
