@@ -19,12 +19,13 @@ from mend.outcomes.change import Meaning
 from mend.outcomes.instruments import Direction
 from mend.outcomes.scoring import round_half_up
 
-WIDTH = 640
+# Small enough that its text stays readable when a 360 px screen shrinks it.
+WIDTH = 520
 HEIGHT = 300
 MARGIN_LEFT = 48
-MARGIN_RIGHT = 24
+MARGIN_RIGHT = 36
 MARGIN_TOP = 32
-MARGIN_BOTTOM = 60
+MARGIN_BOTTOM = 64
 MAX_TICKS = 6
 LINE_COLOUR = "#0b5d52"
 BAND_COLOUR = "#e6f2ef"
@@ -164,14 +165,14 @@ def _grid(scale: Scale) -> list[str]:
             f'<line x1="{MARGIN_LEFT}" y1="{y}" x2="{WIDTH - MARGIN_RIGHT}" y2="{y}" '
             f'stroke="{GRID_COLOUR}" stroke-width="1"/>'
             f'<text x="{MARGIN_LEFT - 8}" y="{y}" text-anchor="end" dominant-baseline="middle" '
-            f'font-size="12" fill="{TEXT_COLOUR}">{number(value)}</text>'
+            f'font-size="14" fill="{TEXT_COLOUR}">{number(value)}</text>'
         )
     return parts
 
 
 def _direction(direction: Direction) -> str:
     return (
-        f'<text x="{MARGIN_LEFT}" y="{MARGIN_TOP - 14}" font-size="13" font-weight="600" '
+        f'<text x="{MARGIN_LEFT}" y="{MARGIN_TOP - 14}" font-size="14" font-weight="600" '
         f'fill="{TEXT_COLOUR}">{escape(str(direction).capitalize())}</text>'
     )
 
@@ -186,7 +187,7 @@ def _band(scale: Scale, baseline: float, mcid: float) -> str:
         f'height="{_fmt(bottom - top)}" fill="{BAND_COLOUR}" fill-opacity="0.8"/>'
         f'<line x1="{left}" y1="{_fmt(top)}" x2="{right}" y2="{_fmt(top)}" {edge}/>'
         f'<line x1="{left}" y1="{_fmt(bottom)}" x2="{right}" y2="{_fmt(bottom)}" {edge}/>'
-        f'<text x="{right}" y="{MARGIN_TOP - 14}" text-anchor="end" font-size="12" '
+        f'<text x="{right}" y="{MARGIN_TOP - 14}" text-anchor="end" font-size="14" '
         f'fill="{TEXT_COLOUR}">band: baseline ± MCID {number(mcid)}</text>'
     )
 
@@ -225,14 +226,14 @@ def _labels(points: Sequence[ChartPoint]) -> list[str]:
         x = _fmt(_x(i, count))
         note = _note(point)
         parts.append(
-            f'<text x="{x}" y="{first}" text-anchor="middle" font-size="12" '
+            f'<text x="{x}" y="{first}" text-anchor="middle" font-size="14" '
             f'fill="{TEXT_COLOUR}">{escape(point.label)}</text>'
-            f'<text x="{x}" y="{first + 15}" text-anchor="middle" font-size="11" '
+            f'<text x="{x}" y="{first + 16}" text-anchor="middle" font-size="13" '
             f'fill="{TEXT_COLOUR}">{escape(point.date)}</text>'
         )
         if note:
             parts.append(
-                f'<text x="{x}" y="{first + 31}" text-anchor="middle" font-size="12" '
+                f'<text x="{x}" y="{first + 34}" text-anchor="middle" font-size="14" '
                 f'font-weight="600" fill="{TEXT_COLOUR}">{escape(note)}</text>'
             )
     return parts

@@ -22,6 +22,11 @@ from mend.outcomes.services import MAX_ACTIVITIES, MAX_ACTIVITY_LENGTH, MIN_ACTI
 from mend.outcomes.textpack import Pack
 
 DEFAULT_WEEKS = "2, 6, 12"
+PSFS_AGAIN = (
+    "Rate the activities you named the first time again: how well can you do each one "
+    "today, from 0 to 10? 0 means you are unable to do it, 10 means you can do it as well as "
+    "before the problem."
+)
 WEEKS = re.compile(r"\s*(\d{1,3}\s*(,\s*\d{1,3}\s*)*)?,?\s*")
 
 
@@ -121,6 +126,10 @@ class AnswerForm(forms.Form):
                 self.fields[item.id] = self._rating(item.id, pack.items[item.id].text)
         self.answers: dict[str, object] = {}
         self.activities: list[str] = []
+
+    @property
+    def instructions(self) -> str:
+        return PSFS_AGAIN if self.known_activities else self.pack.instructions
 
     def _rating(self, item_id: str, label: str, help_text: str = "") -> forms.ChoiceField:
         item = self.instrument.item(item_id)

@@ -23,7 +23,7 @@ from mend.core.roles import is_clinician
 from mend.outcomes import services, summaries
 from mend.outcomes.forms import AnswerForm, AttachForm
 from mend.outcomes.instruments import PSFS
-from mend.outcomes.models import Response, text_for
+from mend.outcomes.models import BASELINE, Response, Schedule, text_for, week_timepoint
 from mend.outcomes.textpack import Pack
 
 
@@ -146,6 +146,8 @@ def _clinic_page(
         "episode": episode,
         "results": summaries.episode_results(episode, now=timezone.now()),
         "form": form if may_attach else None,
+        # Why a measure was refused, when the form itself is not offered here.
+        "refusal": form.non_field_errors() if form.is_bound and not may_attach else [],
     }
     return _no_store(render(request, "outcomes/clinic.html", context, status=status))
 
@@ -175,11 +177,11 @@ def attach(request: HttpRequest, pk: int) -> HttpResponse:
     return _no_store(redirect("outcomes:clinic", pk))
 
 
-def _attached(schedule: Any) -> str:
+def _attached(schedule: Schedule) -> str:
     asked = {r.timepoint for r in schedule.responses.all()}
-    past = [week for week in schedule.follow_up_weeks if f"week-{week}" not in asked]
+    past = [week for week in schedule.follow_up_weeks if week_timepoint(week) not in asked]
     text = f"{schedule.definition.name} added."
-    if "baseline" in asked:
+    if BASELINE in asked:
         text += " The patient has been asked for the baseline now."
     if past:
         weeks = ", ".join(map(str, past))

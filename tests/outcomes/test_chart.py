@@ -61,9 +61,9 @@ def test_each_point_is_drawn_and_each_follow_up_says_its_meaning_in_words() -> N
 def test_the_band_spans_the_mcid_either_side_of_baseline() -> None:
     band = draw(POINTS).find(f"{SVG}rect")
 
-    # The plot is 208 units high for 0-10, from y=32: 8 is at y=73.6 and 4 at y=156.8.
+    # The plot is 204 units high for 0-10, from y=32: 8 is at y=72.8 and 4 at y=154.4.
     assert band is not None
-    assert (band.get("y"), band.get("height")) == ("73.6", "83.2")
+    assert (band.get("y"), band.get("height")) == ("72.8", "81.6")
 
 
 def test_the_band_stops_at_the_ends_of_the_scale() -> None:
