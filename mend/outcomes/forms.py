@@ -152,10 +152,12 @@ class AnswerForm(forms.Form):
             for n in range(1, MAX_ACTIVITIES + 1):
                 self.fields[f"activity_{n}"] = forms.CharField(
                     label=f"Activity {n}",
-                    required=False,
+                    required=n <= MIN_ACTIVITIES,
                     max_length=MAX_ACTIVITY_LENGTH,
-                    help_text="" if n <= MIN_ACTIVITIES else "Optional.",
-                    error_messages={"max_length": f"At most {MAX_ACTIVITY_LENGTH} characters."},
+                    error_messages={
+                        "required": f"Name an activity here: at least {MIN_ACTIVITIES} are needed.",
+                        "max_length": f"At most {MAX_ACTIVITY_LENGTH} characters.",
+                    },
                 )
                 self.fields[f"a{n}"] = self._rating(
                     f"a{n}", f"How well can you do activity {n} today?"
@@ -188,7 +190,7 @@ class AnswerForm(forms.Form):
         return data
 
     def _pair_activities(self, data: dict[str, Any]) -> None:
-        """Named activities with their ratings, numbered again from 1 if some were skipped."""
+        """Named activities with their ratings, numbered again from 1 if one was skipped."""
         for n in range(1, MAX_ACTIVITIES + 1):
             name, rating = data.get(f"activity_{n}", "").strip(), data.get(f"a{n}")
             if name and not rating:
@@ -198,8 +200,6 @@ class AnswerForm(forms.Form):
             elif name:
                 self.activities.append(name)
                 self.answers[f"a{len(self.activities)}"] = _answer(rating)
-        if not self.errors and len(self.activities) < MIN_ACTIVITIES:
-            self.add_error("activity_1", f"Name and rate at least {MIN_ACTIVITIES} activities.")
 
 
 def _answer(value: str) -> object:

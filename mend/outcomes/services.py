@@ -234,7 +234,7 @@ def due_for(patient: User, *, now: dt.datetime) -> list[Response]:
 def due_to_email(*, now: dt.datetime) -> list[Response]:
     """Open questionnaires nobody has been emailed about yet."""
     waiting = Response.objects.filter(answered_at__isnull=True, emailed_at__isnull=True).filter(
-        Q(due_at__lte=now) & ~Q(timepoint=DISCHARGE)
+        (Q(due_at__lte=now) & ~Q(timepoint=DISCHARGE))
         | Q(timepoint=DISCHARGE, episode__status=Episode.Status.FINISHED)
     )
     episodes = waiting.values("episode_id")

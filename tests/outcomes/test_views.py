@@ -200,21 +200,23 @@ def test_psfs_baseline_names_and_rates_activities(
 
     answered = as_patient.post(
         f"/me/outcomes/{baseline.pk}/answer/",
-        {"activity_1": "Stairs", "a1": "3", "activity_2": "", "a2": "",
-         "activity_3": "Running", "a3": "1", "activity_4": "Gardening", "a4": "5"},
+        {"activity_1": "Stairs", "a1": "3", "activity_2": "Running", "a2": "1",
+         "activity_3": "Gardening", "a3": "5", "activity_4": "", "a4": "",
+         "activity_5": "Kneeling", "a5": "2"},
     )  # fmt: skip
 
     assert answered.status_code == 302
     baseline.refresh_from_db()
-    assert baseline.psfs_activities == ["Stairs", "Running", "Gardening"]
-    assert baseline.answers == {"a1": 3, "a2": 1, "a3": 5}
+    assert baseline.psfs_activities == ["Stairs", "Running", "Gardening", "Kneeling"]
+    assert baseline.answers == {"a1": 3, "a2": 1, "a3": 5, "a4": 2}
     clock.move_to(NOW + dt.timedelta(weeks=2), tick=False)
     as_patient.force_login(patient)  # the first session has expired by now
     week_2 = schedule.responses.get(timepoint="week-2")
     follow_up = as_patient.get(f"/me/outcomes/{week_2.pk}/").content.decode()
     assert "<legend>Running: how well can you do it today?</legend>" in follow_up
     assert "Rate the activities you named the first time again" in follow_up
-    assert 'name="activity_1"' not in follow_up and 'name="a4"' not in follow_up
+    assert "<legend>Kneeling: how well can you do it today?</legend>" in follow_up
+    assert 'name="activity_1"' not in follow_up and 'name="a5"' not in follow_up
 
 
 def test_a_psfs_rating_without_its_activity_is_refused_at_the_field(
@@ -225,13 +227,29 @@ def test_a_psfs_rating_without_its_activity_is_refused_at_the_field(
 
     page = as_patient.post(
         f"/me/outcomes/{baseline.pk}/answer/",
-        {"activity_1": "Stairs", "a1": "3", "a2": "4", "activity_3": "Running", "a3": "1"},
+        {"activity_1": "Stairs", "a1": "3", "activity_2": "Running", "a2": "1",
+         "activity_3": "Gardening", "a3": "5", "a4": "4"},
+    )  # fmt: skip
+
+    assert page.status_code == 400
+    assert 'href="#id_activity_4"' in page.content.decode()
+    assert "Name the activity you rated." in page.content.decode()
+    assert stored() == before
+
+
+def test_psfs_needs_three_activities_named(
+    as_patient: Client, attach: Callable[..., Schedule]
+) -> None:
+    baseline = baseline_of(attach("psfs"))
+
+    page = as_patient.post(
+        f"/me/outcomes/{baseline.pk}/answer/", {"activity_1": "Stairs", "a1": "3"}
     )
 
     assert page.status_code == 400
-    assert 'href="#id_activity_2"' in page.content.decode()
-    assert "Name the activity you rated." in page.content.decode()
-    assert stored() == before
+    assert "Name an activity here: at least 3 are needed." in page.content.decode()
+    assert 'href="#id_activity_3"' in page.content.decode()
+    assert not Response.objects.filter(answered_at__isnull=False).exists()
 
 
 # Licensed instruments
