@@ -31,6 +31,7 @@ from mend.exercises.models import (
     ProgramItem,
     time_zone_names,
 )
+from mend.outcomes.instruments import INSTRUMENTS
 
 NOTE_MAX_LENGTH = 1000
 MAX_WEEKS = 52
@@ -297,6 +298,22 @@ class ProgramForm(forms.Form):
             "invalid": "Give a whole number from 1 to 4.",
         },
     )
+
+
+def _measure_choices() -> list[tuple[str, str]]:
+    return [(code, instrument.name) for code, instrument in INSTRUMENTS.items()]
+
+
+ProgramForm.base_fields["measures"] = forms.MultipleChoiceField(
+    label="Outcome measures",
+    required=False,
+    choices=_measure_choices,
+    widget=forms.CheckboxSelectMultiple,
+    help_text="Asked in the patient's episode when you assign the program: at baseline, at "
+    "weeks 2, 6 and 12 and at discharge. The first ticked is the main measure. A licensed "
+    "measure is asked once the clinic has loaded its text.",
+    error_messages={"invalid_choice": "Choose measures from the list."},
+)
 
 
 class NewProgramForm(ProgramForm):

@@ -269,6 +269,12 @@ class Program(models.Model):
         max_length=7, default="0123456", help_text="The days sessions are due, 0 = Monday."
     )
     sessions_per_day = models.PositiveSmallIntegerField(default=1)
+    measures = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="Outcome measures (instrument codes) asked in the episode when the program "
+        "is assigned; the first is the episode's main measure.",
+    )
     version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField()
     updated_at = models.DateTimeField()

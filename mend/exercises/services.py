@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 import zoneinfo
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -32,6 +33,8 @@ from mend.exercises.models import (
     is_clinician,
     validate_time_zone,
 )
+from mend.outcomes import services as outcomes
+from mend.outcomes.instruments import INSTRUMENTS
 
 MAX_ITEMS = 30
 MAX_LOGS_PER_DAY = 10
@@ -131,6 +134,13 @@ def _check_schedule(weekdays: str, sessions_per_day: int) -> None:
         raise ExerciseError("From 1 to 4 sessions a day.", field="sessions_per_day")
 
 
+def _check_measures(measures: Sequence[str]) -> list[str]:
+    unknown = [code for code in measures if code not in INSTRUMENTS]
+    if unknown:
+        raise ExerciseError("Choose measures from the list.", field="measures")
+    return list(dict.fromkeys(measures))  # in the order chosen, each once
+
+
 @transaction.atomic
 def create_program(
     *,
@@ -141,6 +151,7 @@ def create_program(
     sessions_per_day: int,
     is_template: bool,
     now: dt.datetime,
+    measures: Sequence[str] = (),
 ) -> Program:
     if not (is_clinician(owner) or owner.is_superuser):
         raise ExerciseError("Only clinicians build programs.")
@@ -150,6 +161,7 @@ def create_program(
         goal=goal.strip(),
         weekdays=progress.format_weekdays(progress.parse_weekdays(weekdays)),
         sessions_per_day=sessions_per_day,
+        measures=_check_measures(measures),
         is_template=is_template,
         owner=owner,
         created_at=now,
@@ -170,13 +182,15 @@ def update_details(
     weekdays: str,
     sessions_per_day: int,
     now: dt.datetime,
+    measures: Sequence[str] = (),
 ) -> Program:
     _check_editable(program, by)
     _check_schedule(weekdays, sessions_per_day)
     program.name, program.goal = name.strip(), goal.strip()
     program.weekdays = progress.format_weekdays(progress.parse_weekdays(weekdays))
     program.sessions_per_day = sessions_per_day
-    program.save(update_fields=["name", "goal", "weekdays", "sessions_per_day"])
+    program.measures = _check_measures(measures)
+    program.save(update_fields=["name", "goal", "weekdays", "sessions_per_day", "measures"])
     _record_version(program, by=by, now=now, note="Changed the name, goal or schedule")
     return program
 
@@ -269,6 +283,7 @@ def _copy(source: Program, *, by: User, now: dt.datetime) -> Program:
         goal=source.goal,
         weekdays=source.weekdays,
         sessions_per_day=source.sessions_per_day,
+        measures=source.measures,
         owner=by,
         created_at=now,
         updated_at=now,
@@ -317,6 +332,7 @@ def assign(
         raise ExerciseError("From 1 to 52 weeks.", field="weeks")
     reuse = not source.is_template and source.assignment_or_none is None
     program = source if reuse else _copy(source, by=by, now=now)
+    _ask_measures(program.measures, episode=episode, by=by, time_zone=time_zone, now=now)
     return Assignment.objects.create(
         program=program,
         patient=episode.patient,
@@ -374,6 +390,35 @@ def start_routine(
         time_zone=time_zone,
         created_at=now,
     )
+
+
+DEFAULT_FOLLOW_UP_WEEKS = (2, 6, 12)
+DEFAULT_REVIEW_WEEK = 6
+
+
+def _ask_measures(
+    codes: Sequence[str], *, episode: Episode, by: User, time_zone: str, now: dt.datetime
+) -> list[str]:
+    """The program's measures, asked in the episode; those it asks already, or whose licensed
+    text is not loaded, are left out. The codes attached."""
+    asked = set(episode.outcome_schedules.values_list("instrument", flat=True))
+    has_main = episode.outcome_schedules.filter(is_main=True).exists()
+    attached = []
+    for code in codes:
+        if code in asked:
+            continue
+        try:
+            outcomes.attach(
+                episode=episode, by=by, instrument=code, at_baseline=True,
+                follow_up_weeks=DEFAULT_FOLLOW_UP_WEEKS, at_discharge=True,
+                is_main=not has_main, review_week=DEFAULT_REVIEW_WEEK, time_zone=time_zone,
+                now=now,
+            )  # fmt: skip
+        except outcomes.OutcomeError:
+            continue  # a licensed measure whose text the clinic has not loaded
+        has_main = True
+        attached.append(code)
+    return attached
 
 
 def share(assignment: Assignment, *, by: User, episode: Episode | None, now: dt.datetime) -> None:

@@ -685,7 +685,9 @@ def load_demo_programs(
             now,
         )
         template.is_template = True
-        template.save(update_fields=["is_template"])
+        # Pain and the patient's own activities; VISA-A once the clinic loads its text.
+        template.measures = ["nprs", "psfs", "visa-a"]
+        template.save(update_fields=["is_template", "measures"])
         made.append(f"template {DEMO_PROGRAM}")
     back = "Low back: moving again"
     if not Program.objects.filter(owner=other, is_template=True, name=back).exists():

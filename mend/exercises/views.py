@@ -49,6 +49,8 @@ from mend.exercises.models import (
     SessionLog,
     is_clinician,
 )
+from mend.outcomes import services as outcome_services
+from mend.outcomes import summaries as outcome_summaries
 
 EXERCISES_PER_PAGE = 24
 RATINGS = range(11)
@@ -176,6 +178,7 @@ def portal(request: HttpRequest) -> HttpResponse:
     context = {
         "morning_checks": services.due_morning_checks(request.user, now=now),  # type: ignore[arg-type]
         "rating_range": RATINGS,
+        "questionnaires": outcome_services.due_for(request.user, now=now),  # type: ignore[arg-type]
         "entries": entries,
         "finished": finished,
         "is_clinician": is_clinician(request.user),
@@ -456,6 +459,7 @@ def clinic_program_new(request: HttpRequest) -> HttpResponse:
         weekdays="".join(data["weekdays"]),
         sessions_per_day=data["sessions_per_day"],
         is_template=data["is_template"],
+        measures=data["measures"],
         now=timezone.now(),
     )
     messages.success(request, "Program created. Add its exercises below.")
@@ -469,6 +473,7 @@ def _clinic_program_context(program: Program, **extra: Any) -> dict[str, Any]:
         "goal": program.goal,
         "sessions_per_day": program.sessions_per_day,
         "weekdays": list(program.weekdays),
+        "measures": program.measures,
     }
     context = {
         "program": program,
@@ -512,6 +517,7 @@ def clinic_details(request: HttpRequest, pk: int) -> HttpResponse:
             goal=data["goal"],
             weekdays="".join(data["weekdays"]),
             sessions_per_day=data["sessions_per_day"],
+            measures=data["measures"],
             now=timezone.now(),
         )
     except services.ExerciseError as error:
@@ -702,5 +708,11 @@ def clinic_patient(request: HttpRequest, pk: int) -> HttpResponse:
                 "logs": own[::-1][:20],
             }
         )
-    context = {"patient": episodes[0].patient, "episodes": episodes, "sections": sections}
+    outcomes = [(e, outcome_summaries.episode_results(e, now=now)) for e in episodes]
+    context = {
+        "patient": episodes[0].patient,
+        "episodes": episodes,
+        "sections": sections,
+        "outcomes": outcomes,
+    }
     return render(request, "exercises/clinic/patient.html", context)
