@@ -25,8 +25,10 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 
 from mend.accounts.models import User
-from mend.care.models import Episode
+from mend.care import services as care
+from mend.care.models import Episode, Flag
 from mend.outcomes import scoring, tasks
+from mend.outcomes.change import Meaning, classify
 from mend.outcomes.instruments import INSTRUMENTS, PSFS
 from mend.outcomes.models import (
     BASELINE,
@@ -34,7 +36,10 @@ from mend.outcomes.models import (
     MAX_WEEKS,
     Response,
     Schedule,
+    mcids_for,
     text_for,
+    timepoint_label,
+    timepoint_order,
     validate_zone,
     week_timepoint,
 )
@@ -304,7 +309,70 @@ def answer(
     if not changed:
         raise OutcomeError("This questionnaire was already answered.")
     response.refresh_from_db()
+    escalate(response, now=now)
     return response
+
+
+# Escalation: a follow-up that says the care is not helping flags the episode.
+
+
+def escalate(response: Response, *, now: dt.datetime) -> list[str]:
+    """Flag a meaningful worsening on any follow-up, and no meaningful change on the main
+    measure at or after its review week. The causes raised (each once until cleared)."""
+    if response.timepoint == BASELINE or response.schedule_id is None:
+        return []
+    baseline = Response.objects.filter(
+        schedule_id=response.schedule_id, timepoint=BASELINE, answered_at__isnull=False
+    ).first()
+    if baseline is None:
+        return []
+    meanings = _meanings(baseline, response)
+    if not meanings:
+        return []
+    raised = []
+    worse = [line for meaning, line in meanings if meaning is Meaning.WORSENING]
+    if worse and _flag(response, Flag.Cause.WORSENING, worse, now):
+        raised.append(Flag.Cause.WORSENING)
+    schedule = response.schedule
+    reviewed = response.timepoint == DISCHARGE or (
+        timepoint_order(response.timepoint) >= schedule.review_week
+    )
+    improved = any(meaning is Meaning.IMPROVEMENT for meaning, _ in meanings)
+    if schedule.is_main and reviewed and not improved and not worse:
+        lines = [line for _, line in meanings]
+        if _flag(response, Flag.Cause.NO_CHANGE, lines, now):
+            raised.append(Flag.Cause.NO_CHANGE)
+    return raised
+
+
+def _meanings(baseline: Response, follow_up: Response) -> list[tuple[Meaning, str]]:
+    """Each score with an MCID and both values: its meaning, and a line with the numbers."""
+    definition = follow_up.definition
+    mcids = mcids_for([definition])[definition.code]
+    when = timepoint_label(follow_up.timepoint).lower()
+    found = []
+    for score in definition.scores:
+        before, after = baseline.scores.get(score.name), follow_up.scores.get(score.name)
+        mcid = mcids[score.name]
+        if before is None or after is None or mcid is None:
+            continue
+        meaning = classify(before, after, mcid=mcid.value, direction=score.direction)
+        label = definition.name
+        if len(definition.scores) > 1:
+            label += f", {score.label}"
+        line = (
+            f"{label}: {before:g} at baseline, {after:g} at {when} "
+            f"({meaning}; MCID {mcid.value:g}, {mcid.source})"
+        )
+        found.append((meaning, line))
+    return found
+
+
+def _flag(response: Response, cause: str, lines: list[str], now: dt.datetime) -> bool:
+    detail = "; ".join(lines)
+    return (
+        care.raise_flag(episode=response.episode, cause=cause, detail=detail, now=now) is not None
+    )
 
 
 def _check_may_answer(response: Response, by: User, now: dt.datetime) -> None:
