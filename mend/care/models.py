@@ -121,6 +121,20 @@ class Episode(models.Model):
         return self.discharged_at + access_window() if self.discharged_at else None
 
 
+class EpisodeDataQuerySet(models.QuerySet[Any]):
+    """For rows that belong to an episode: seen by whoever may see the episode."""
+
+    def visible_to(self, user: Any, *, now: dt.datetime | None = None) -> Any:
+        """The patient's own; the clinician's while the episode grants access; admins all."""
+        return self.filter(episode__in=Episode.objects.visible_to(user, now=now).values("pk"))
+
+    def of_patient(self, user: Any) -> Any:
+        """The patient's own rows, never those they might see in another role."""
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(episode__patient=user)
+
+
 def _token() -> str:
     return secrets.token_urlsafe(24)
 
@@ -178,17 +192,6 @@ REVIEW_MINUTES = (1, 240)
 REVIEW_NOTE_MAX_LENGTH = 500
 
 
-class ReviewTimeQuerySet(models.QuerySet["ReviewTime"]):
-    def visible_to(self, user: Any, *, now: dt.datetime | None = None) -> ReviewTimeQuerySet:
-        """The patient's own; the clinician's while the episode grants access; admins all."""
-        if not user.is_authenticated:
-            return self.none()
-        if user.is_superuser:
-            return self.all()
-        granting = Episode.objects.granting(user, now=now).values("pk")
-        return self.filter(Q(episode__patient=user) | Q(episode__in=granting))
-
-
 class ReviewTime(models.Model):
     """Minutes a clinician spent on one day reviewing an episode's monitoring data."""
 
@@ -207,7 +210,7 @@ class ReviewTime(models.Model):
     note = models.CharField(max_length=REVIEW_NOTE_MAX_LENGTH, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 
-    objects = ReviewTimeQuerySet.as_manager()
+    objects = EpisodeDataQuerySet.as_manager()
 
     class Meta:
         ordering = ["on", "pk"]
@@ -226,18 +229,9 @@ class ReviewTime(models.Model):
         return f"{self.minutes} min on {self.on} for episode {self.episode_id}"
 
 
-class FlagQuerySet(models.QuerySet["Flag"]):
+class FlagQuerySet(EpisodeDataQuerySet):
     def open(self) -> FlagQuerySet:
         return self.filter(cleared_at__isnull=True)
-
-    def visible_to(self, user: Any, *, now: dt.datetime | None = None) -> FlagQuerySet:
-        """The clinician's while the episode grants access, the patient's own; admins all."""
-        if not user.is_authenticated:
-            return self.none()
-        if user.is_superuser:
-            return self.all()
-        granting = Episode.objects.granting(user, now=now).values("pk")
-        return self.filter(Q(episode__patient=user) | Q(episode__in=granting))
 
 
 class Flag(models.Model):

@@ -16,13 +16,7 @@ from mend.accounts.models import User
 from mend.care import services
 from mend.care.forms import DischargeForm, InviteForm
 from mend.care.models import Episode, Flag, Invitation
-from mend.core.roles import is_clinician
-
-
-def _no_store(response: HttpResponse) -> HttpResponse:
-    response["Cache-Control"] = "private, no-store"
-    return response
-
+from mend.core.http import clinician_or_404, no_store
 
 # The patient
 
@@ -33,7 +27,7 @@ def mine(request: HttpRequest) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
     episodes = Episode.objects.filter(patient=user).select_related("clinician")
     context = {"episodes": episodes, "invitations": services.invitations_for(user)}
-    return _no_store(render(request, "care/mine.html", context))
+    return no_store(render(request, "care/mine.html", context))
 
 
 def _answer(request: HttpRequest, pk: int, action: Any, done: str) -> HttpResponse:
@@ -60,15 +54,8 @@ def decline(request: HttpRequest, pk: int) -> HttpResponse:
 # The clinician
 
 
-def _require_clinician(request: HttpRequest) -> User:
-    user = request.user
-    if not user.is_authenticated or not is_clinician(user):
-        raise Http404("No such page.")
-    return user  # type: ignore[return-value]
-
-
 def _clinic_page(request: HttpRequest, form: InviteForm | None = None, status: int = 200) -> Any:
-    user = _require_clinician(request)
+    user = clinician_or_404(request)
     now = timezone.now()
     episodes = list(
         Episode.objects.granting(user, now=now)
@@ -83,7 +70,7 @@ def _clinic_page(request: HttpRequest, form: InviteForm | None = None, status: i
         "form": form or InviteForm(),
         "discharge_form": DischargeForm(),
     }
-    return _no_store(render(request, "care/clinic.html", context, status=status))
+    return no_store(render(request, "care/clinic.html", context, status=status))
 
 
 @require_GET
@@ -93,7 +80,7 @@ def clinic(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 def invite(request: HttpRequest) -> HttpResponse:
-    user = _require_clinician(request)
+    user = clinician_or_404(request)
     form = InviteForm(request.POST)
     if not form.is_valid():
         return _clinic_page(request, form, status=400)
@@ -112,7 +99,7 @@ def invite(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 def discharge(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _require_clinician(request)
+    user = clinician_or_404(request)
     episode = Episode.objects.granting(user).filter(pk=pk).select_related("patient").first()
     if episode is None:
         raise Http404("No such episode in your care.")
@@ -131,7 +118,7 @@ def discharge(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _require_clinician(request)
+    user = clinician_or_404(request)
     invitation = Invitation.objects.pending().filter(pk=pk, clinician=user).first()
     if invitation is None:
         raise Http404("No such invitation.")
@@ -142,7 +129,7 @@ def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def clear_flag(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _require_clinician(request)
+    user = clinician_or_404(request)
     granting = Episode.objects.granting(user).values("pk")
     flag = Flag.objects.open().filter(pk=pk, episode__in=granting).select_related("episode")
     found = flag.first()

@@ -30,6 +30,7 @@ from django.views.decorators.http import require_GET, require_POST
 from mend.care import monitoring
 from mend.care import services as care_services
 from mend.care.models import REVIEW_MINUTES, REVIEW_NOTE_MAX_LENGTH, Episode, ReviewTime
+from mend.core.http import no_store
 from mend.exercises.models import Assignment, SessionLog
 from mend.outcomes.models import Response
 
@@ -167,11 +168,6 @@ def _periods(
 # Pages
 
 
-def _no_store(response: HttpResponse) -> HttpResponse:
-    response["Cache-Control"] = "private, no-store"
-    return response
-
-
 def _today(zone: zoneinfo.ZoneInfo) -> dt.date:
     return timezone.now().astimezone(zone).date()
 
@@ -200,7 +196,7 @@ def _page(
         "range_form": range_form or RangeForm(today=today, initial={"from": first, "to": today}),
         "max_range_days": MAX_RANGE_DAYS,
     }
-    return _no_store(render(request, TEMPLATE, context, status=status))
+    return no_store(render(request, TEMPLATE, context, status=status))
 
 
 @require_GET
@@ -247,7 +243,7 @@ def export(request: HttpRequest, pk: int) -> HttpResponse:
     writer.writerow(CSV_HEADER)
     for period in _periods(episode, request.user, zone, first, last):
         writer.writerow(_csv_row(episode, period))
-    return _no_store(response)
+    return no_store(response)
 
 
 def _csv_row(episode: Episode, period: monitoring.Period) -> list[object]:

@@ -24,6 +24,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from mend.accounts.models import User
 from mend.care import services as care_services
 from mend.care.models import Episode
+from mend.core.http import clinician_or_404
 from mend.core.pagecache import CACHE_HEADER
 from mend.exercises import handout as handouts
 from mend.exercises import links, services, summaries
@@ -399,15 +400,8 @@ def handout(request: HttpRequest, pk: int) -> HttpResponse:
 # The clinician's pages.
 
 
-def _require_clinician(request: HttpRequest) -> User:
-    user = request.user
-    if not user.is_authenticated or not (is_clinician(user) or user.is_superuser):
-        raise Http404("No such page.")
-    return user  # type: ignore[return-value]
-
-
 def _get_clinic_program(request: HttpRequest, pk: int) -> Program:
-    user = _require_clinician(request)
+    user = clinician_or_404(request)
     found = Program.objects.visible_to(user).select_related("assignment__patient").filter(pk=pk)
     program = found.first()
     if program is None:
@@ -430,7 +424,7 @@ def _get_item(program: Program, item_pk: int) -> ProgramItem:
 
 @require_GET
 def clinic_programs(request: HttpRequest) -> HttpResponse:
-    user = _require_clinician(request)
+    user = clinician_or_404(request)
     return render(request, "exercises/clinic/programs.html", _programs_context(user))
 
 
@@ -446,7 +440,7 @@ def _programs_context(user: User, form: NewProgramForm | None = None) -> dict[st
 
 @require_POST
 def clinic_program_new(request: HttpRequest) -> HttpResponse:
-    user = _require_clinician(request)
+    user = clinician_or_404(request)
     form = NewProgramForm(request.POST)
     if not form.is_valid():
         context = _programs_context(user, form)
@@ -603,7 +597,7 @@ def clinic_move_down(request: HttpRequest, pk: int, item_pk: int) -> HttpRespons
 @require_http_methods(["GET", "POST"])
 def clinic_assign(request: HttpRequest, pk: int) -> HttpResponse:
     program = _get_clinic_program(request, pk)
-    user = _require_clinician(request)
+    user = clinician_or_404(request)
     if not (program.is_template or services.can_edit(program, user)):
         raise Http404("No such program.")
     if request.method == "GET":
@@ -661,7 +655,7 @@ def clinic_handout(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_GET
 def clinic_patients(request: HttpRequest) -> HttpResponse:
-    user = _require_clinician(request)
+    user = clinician_or_404(request)
     rows = summaries.patient_rows(user, now=timezone.now())
     listed = {row.patient.pk for row in rows}
     waiting = [
@@ -675,7 +669,7 @@ def clinic_patients(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def clinic_patient(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _require_clinician(request)
+    user = clinician_or_404(request)
     found = Episode.objects.all() if user.is_superuser else Episode.objects.granting(user)
     episodes = list(found.filter(patient_id=pk).select_related("patient"))
     assignments = list(
