@@ -7,6 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from allauth.account.models import EmailAddress
 from django.contrib.auth.models import Group
 from django.core.cache import cache
 from wagtail.models import Page, Site
@@ -51,6 +52,25 @@ def editor(make_user: Callable[..., User]) -> User:
 @pytest.fixture
 def patient(make_user: Callable[..., User]) -> User:
     return make_user("patient@mail.example", role=roles.PATIENT)
+
+
+@pytest.fixture
+def clinician(make_user: Callable[..., User]) -> User:
+    return make_user("sam@clinic.example", role=roles.CLINICIAN, display_name="Dr. Sam Okafor")
+
+
+@pytest.fixture
+def other_clinician(make_user: Callable[..., User]) -> User:
+    return make_user("lena@clinic.example", role=roles.CLINICIAN, display_name="Dr. Lena Park")
+
+
+@pytest.fixture
+def verified(db: None) -> Callable[[User], User]:
+    def verify(user: User) -> User:
+        EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+        return user
+
+    return verify
 
 
 @pytest.fixture

@@ -14,7 +14,6 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
-from allauth.account.models import EmailAddress
 from time_machine import TimeMachineFixture
 
 from mend.accounts.models import User
@@ -127,15 +126,6 @@ def ana(make_clinician: Callable[..., Clinician]) -> Clinician:
 @pytest.fixture
 def ben(make_clinician: Callable[..., Clinician]) -> Clinician:
     return make_clinician("ben", mode="virtual")
-
-
-@pytest.fixture
-def verified(db: None) -> Callable[[User], User]:
-    def verify(user: User) -> User:
-        EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
-        return user
-
-    return verify
 
 
 @pytest.fixture

@@ -13,7 +13,6 @@ import pytest
 from mend.accounts.models import User
 from mend.care import services as care
 from mend.care.models import Episode
-from mend.core import roles
 from mend.exercises import library_io, services
 from mend.exercises.models import Assignment, Exercise, Program
 from mend.exercises.starter import EXERCISES
@@ -43,16 +42,6 @@ def stretch(make_exercise: Callable[..., Exercise]) -> Exercise:
 @pytest.fixture
 def heel_drop(make_exercise: Callable[..., Exercise]) -> Exercise:
     return make_exercise("eccentric-heel-drop-straight-knee")
-
-
-@pytest.fixture
-def clinician(make_user: Callable[..., User]) -> User:
-    return make_user("sam@clinic.example", role=roles.CLINICIAN, display_name="Dr. Sam Okafor")
-
-
-@pytest.fixture
-def other_clinician(make_user: Callable[..., User]) -> User:
-    return make_user("lena@clinic.example", role=roles.CLINICIAN, display_name="Dr. Lena Park")
 
 
 @pytest.fixture

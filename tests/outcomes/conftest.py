@@ -11,23 +11,12 @@ import pytest
 
 from mend.accounts.models import User
 from mend.care.models import Episode
-from mend.core import roles
 from mend.outcomes import services, textpack
 from mend.outcomes.instruments import INSTRUMENTS
 from mend.outcomes.models import Schedule, TextPack
 
 # 09:00 on Monday 2 November 2026 in UTC (10:00 in Berlin).
 NOW = dt.datetime(2026, 11, 2, 9, 0, tzinfo=dt.UTC)
-
-
-@pytest.fixture
-def clinician(make_user: Callable[..., User]) -> User:
-    return make_user("sam@clinic.example", role=roles.CLINICIAN, display_name="Dr. Sam Okafor")
-
-
-@pytest.fixture
-def other_clinician(make_user: Callable[..., User]) -> User:
-    return make_user("lena@clinic.example", role=roles.CLINICIAN, display_name="Dr. Lena Park")
 
 
 @pytest.fixture
