@@ -5,7 +5,8 @@ loading, the pain-monitoring model, stretching doses). General education: a
 licensed physical therapist reviews them before a clinic relies on them.
 ``load_exercises()`` adds the ones a library lacks and never overwrites a
 clinic's edits; ``load_demo_programs()`` gives the demo clinic's patient a
-program from a clinician, with a few sessions, and each clinician a template.
+program from a clinician, six weeks of sessions and answered questionnaires,
+and each clinician a template.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from mend.care import services as care
 from mend.care.models import Episode
 from mend.exercises import library_io, services
 from mend.exercises.models import Assignment, Exercise, Program
+from mend.outcomes import demo as demo_outcomes
 
 _R = library_io.starter_record
 AROUND_RUNS = ["before_activity", "during_activity", "after_activity"]
@@ -666,14 +668,34 @@ DEMO_ITEMS = (
     ("heel-raise-floor", None),
     ("seated-calf-raise", None),
 )
-DEMO_SESSIONS = ((9, 4, 2), (7, 4, 3), (4, 3, 2), (2, 3, 1))  # days ago, pain during, pain now
+# The episode opened 6 weeks and 3 days ago, so its week-6 questionnaires are answered.
+DEMO_OPENED_DAYS_AGO = 45
+# About twice a week since then, pain easing as the calf gets stronger:
+# (days ago, pain during, pain now), oldest first.
+DEMO_SESSIONS = (
+    (44, 4, 3),
+    (41, 4, 3),
+    (37, 4, 2),
+    (34, 4, 3),
+    (30, 3, 2),
+    (27, 3, 2),
+    (23, 3, 2),
+    (20, 3, 1),
+    (16, 3, 2),
+    (13, 2, 1),
+    (9, 2, 1),
+    (6, 2, 1),
+    (2, 3, 1),
+)
 
 
 @transaction.atomic
 def load_demo_programs(
     *, clinician: User, other: User, patient: User, now: dt.datetime
 ) -> list[str]:
-    """A template for each clinician, and the patient's program from ``clinician``."""
+    """A template for each clinician, and the patient's program from ``clinician``: assigned
+    in an episode opened six weeks and a few days before ``now``, with the sessions logged
+    since and the NPRS and PSFS answered at baseline, week 2 and week 6."""
     made = []
     if not Program.objects.filter(owner=clinician, is_template=True, name=DEMO_PROGRAM).exists():
         template = _program(
@@ -704,7 +726,7 @@ def load_demo_programs(
         made.append(f"template {back}")
     if not Assignment.objects.filter(patient=patient, clinician=clinician).exists():
         source = Program.objects.get(owner=clinician, is_template=True, name=DEMO_PROGRAM)
-        start = now - dt.timedelta(days=10)
+        start = now - dt.timedelta(days=DEMO_OPENED_DAYS_AGO)
         episode = care.open_or_join(
             patient=patient,
             clinician=clinician,
@@ -737,7 +759,9 @@ def load_demo_programs(
                 token=uuid.uuid4(),
                 now=when,
             )
+        answered = demo_outcomes.answer_demo_measures(episode, patient=patient, now=now)
         made.append(f"program {DEMO_PROGRAM} for {patient.email}")
+        made += [f"questionnaire {name} for {patient.email}" for name in answered]
     return made
 
 
