@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 from mend.accounts.models import User
 from mend.care.models import Episode, Flag
@@ -16,7 +16,19 @@ from mend.exercises.dosage import Dosage, StepKind
 from mend.exercises.models import Assignment, Program, ProgramItem, SessionLog
 
 CHART_SESSIONS = 30
+WEEKS_SHOWN = 12  # the adherence table's latest weeks; a routine kept for years has a hundred
 ADHERENCE_DAYS = 14
+
+
+class LoggedSession(Protocol):
+    """What progress reads of a session: a ``SessionLog``, or a row of its values."""
+
+    @property
+    def local_date(self) -> dt.date: ...
+    @property
+    def pain_during(self) -> int: ...
+    @property
+    def pain_now(self) -> int: ...
 
 
 @dataclass
@@ -41,7 +53,7 @@ def program_progress(
     assignment: Assignment,
     *,
     items: list[ProgramItem],
-    logs: list[SessionLog],
+    logs: Sequence[LoggedSession],
     now: dt.datetime,
     flagged_days: list[dt.date],
 ) -> ProgramProgress:
@@ -60,12 +72,22 @@ def program_progress(
         due_today=schedule.due_on(today),
         done_today=days.count(today),
         streak=progress.streak(schedule, days, today),
-        weeks=progress.weekly_adherence(schedule, days, today),
+        weeks=_recent_weeks(schedule, days, today),
         chart_svg=chart.pain_chart_svg(points, limit=limit, ident=f"pain-chart-{assignment.pk}"),
         points=points,
         limit=limit,
         offer_visit=progress.offer_visit(flagged_days, today),
     )
+
+
+def _recent_weeks(
+    schedule: progress.Schedule, days: list[dt.date], today: dt.date
+) -> list[progress.Week]:
+    """The latest WEEKS_SHOWN weeks of adherence, counting only the days they can hold."""
+    last = today if schedule.end is None else min(today, schedule.end)
+    since = last - dt.timedelta(days=progress.WEEK * WEEKS_SHOWN)
+    recent = [day for day in days if day >= since]
+    return progress.weekly_adherence(schedule, recent, today)[-WEEKS_SHOWN:]
 
 
 @dataclass

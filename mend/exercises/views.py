@@ -667,6 +667,20 @@ def clinic_patients(request: HttpRequest) -> HttpResponse:
     return render(request, "exercises/clinic/patients.html", context)
 
 
+# What the clinician's patient page reads of a session log: for progress and the history.
+PATIENT_LOG_FIELDS = (
+    "assignment_id",
+    "local_date",
+    "pain_during",
+    "pain_now",
+    "effort",
+    "ease_off",
+    "settled_next_morning",
+    "program_version",
+    "note",
+)
+
+
 @require_GET
 def clinic_patient(request: HttpRequest, pk: int) -> HttpResponse:
     user = clinician_or_404(request)
@@ -687,6 +701,8 @@ def clinic_patient(request: HttpRequest, pk: int) -> HttpResponse:
         SessionLog.objects.visible_to(user)
         .filter(assignment__patient_id=pk)
         .order_by("logged_at", "pk")
+        # Rows of values, not models: years of sessions are hundreds of logs to count.
+        .values_list(*PATIENT_LOG_FIELDS, named=True)
     )
     flagged = [log.local_date for log in logs if log.ease_off]
     sections = []
@@ -702,7 +718,7 @@ def clinic_patient(request: HttpRequest, pk: int) -> HttpResponse:
                 "logs": own[::-1][:20],
             }
         )
-    outcomes = [(e, outcome_summaries.episode_results(e, now=now)) for e in episodes]
+    outcomes = outcome_summaries.results_for(episodes, now=now)
     context = {
         "patient": episodes[0].patient,
         "episodes": episodes,

@@ -1,7 +1,8 @@
 """What the outcome pages show: per measure of an episode, its chart, figures and meanings.
 
-Read-only, a constant number of queries per episode. ``episode_results`` is
-also what other apps' pages show (the exercises app's patient page includes
+Read-only, a constant number of queries per episode; ``results_for`` takes
+several episodes in the same few queries. ``episode_results`` is also what
+other apps' pages show (the exercises app's patient page includes
 ``outcomes/_episode_results.html`` with it); callers fetch the episode through
 ``visible_to`` first.
 """
@@ -9,8 +10,10 @@ also what other apps' pages show (the exercises app's patient page includes
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from django.db.models import prefetch_related_objects
 from django.utils import timezone
 
 from mend.care.models import Episode
@@ -78,13 +81,19 @@ class InstrumentResult:
         return sum(1 for point in self.timepoints if point.stage is Stage.ANSWERED)
 
 
-def episode_results(episode: Episode, *, now: dt.datetime | None = None) -> list[InstrumentResult]:
+def episode_results(
+    episode: Episode,
+    *,
+    now: dt.datetime | None = None,
+    mcids: dict[str, dict[str, Mcid | None]] | None = None,
+) -> list[InstrumentResult]:
     """Each measure asked in the episode, the main one first."""
     now = now or timezone.now()
     schedules = list(episode.outcome_schedules.all())
     responses = list(episode.outcome_responses.all())
     stage = stages(responses, episode, now=now)
-    mcids = mcids_for(schedule.definition for schedule in schedules)
+    if mcids is None:
+        mcids = mcids_for(schedule.definition for schedule in schedules)
     results = []
     for schedule in schedules:
         own = sorted(
@@ -93,6 +102,16 @@ def episode_results(episode: Episode, *, now: dt.datetime | None = None) -> list
         )
         results.append(_result(episode, schedule, own, stage, mcids[schedule.instrument]))
     return results
+
+
+def results_for(
+    episodes: Iterable[Episode], *, now: dt.datetime | None = None
+) -> list[tuple[Episode, list[InstrumentResult]]]:
+    """``episode_results`` of each episode, in three queries however many episodes."""
+    found = list(episodes)
+    prefetch_related_objects(found, "outcome_schedules", "outcome_responses")
+    mcids = mcids_for(s.definition for episode in found for s in episode.outcome_schedules.all())
+    return [(episode, episode_results(episode, now=now, mcids=mcids)) for episode in found]
 
 
 def _result(

@@ -47,7 +47,7 @@ def mine(request: HttpRequest) -> HttpResponse:
     )
     context = {
         "due": services.due_for(user, now=now),
-        "episodes": [(e, summaries.episode_results(e, now=now)) for e in episodes],
+        "episodes": summaries.results_for(episodes, now=now),
     }
     return _no_store(render(request, "outcomes/mine.html", context))
 
