@@ -19,18 +19,13 @@ from django.views.decorators.http import require_GET, require_POST
 
 from mend.accounts.models import User
 from mend.care.models import Episode
+from mend.core.http import no_store
 from mend.core.roles import is_clinician
 from mend.outcomes import services, summaries
 from mend.outcomes.forms import AnswerForm, AttachForm
 from mend.outcomes.instruments import PSFS
 from mend.outcomes.models import BASELINE, Response, Schedule, text_for, week_timepoint
 from mend.outcomes.textpack import Pack
-
-
-def _no_store(response: HttpResponse) -> HttpResponse:
-    response["Cache-Control"] = "private, no-store"
-    return response
-
 
 # The patient
 
@@ -40,16 +35,33 @@ def _no_store(response: HttpResponse) -> HttpResponse:
 def mine(request: HttpRequest) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
     now = timezone.now()
-    episodes = (
+    episodes = list(
         Episode.objects.filter(patient=user, outcome_schedules__isnull=False)
         .distinct()
         .select_related("clinician")
+        .order_by("-opened_at", "-pk")
     )
+    # The care going on now in full; earlier episodes a line each, their charts a click away,
+    # so the page stays the same size however long the history.
+    shown = [episode for episode in episodes if episode.is_active] or episodes[:1]
     context = {
         "due": services.due_for(user, now=now),
-        "episodes": summaries.results_for(episodes, now=now),
+        "episodes": summaries.results_for(shown, now=now),
+        "earlier": [episode for episode in episodes if episode not in shown],
     }
-    return _no_store(render(request, "outcomes/mine.html", context))
+    return no_store(render(request, "outcomes/mine.html", context))
+
+
+@login_required
+@require_GET
+def mine_episode(request: HttpRequest, pk: int) -> HttpResponse:
+    """One of the patient's own episodes, with its results."""
+    user: User = request.user  # type: ignore[assignment]
+    episode = Episode.objects.filter(patient=user, pk=pk).select_related("clinician").first()
+    if episode is None:
+        raise Http404("No such episode.")
+    context = {"episodes": summaries.results_for([episode]), "single": True}
+    return no_store(render(request, "outcomes/mine.html", context))
 
 
 def _get_own_response(request: HttpRequest, pk: int) -> Response:
@@ -78,7 +90,7 @@ def _response_page(
     if form is None and pack is not None and stage is services.Stage.OPEN:
         form = _answer_form(response, pack)
     context = {"response": response, "pack": pack, "stage": stage, "form": form}
-    return _no_store(render(request, "outcomes/response.html", context, status=status))
+    return no_store(render(request, "outcomes/response.html", context, status=status))
 
 
 @login_required
@@ -108,7 +120,7 @@ def answer(request: HttpRequest, pk: int) -> HttpResponse:
         form.add_error(error.field if error.field in form.fields else None, error.message)
         return _response_page(request, response, form, status=409)
     messages.success(request, _thanks(answered))
-    return _no_store(redirect("outcomes:mine"))
+    return no_store(redirect("outcomes:mine"))
 
 
 def _thanks(response: Response) -> str:
@@ -149,7 +161,7 @@ def _clinic_page(
         # Why a measure was refused, when the form itself is not offered here.
         "refusal": form.non_field_errors() if form.is_bound and not may_attach else [],
     }
-    return _no_store(render(request, "outcomes/clinic.html", context, status=status))
+    return no_store(render(request, "outcomes/clinic.html", context, status=status))
 
 
 @require_GET
@@ -174,7 +186,7 @@ def attach(request: HttpRequest, pk: int) -> HttpResponse:
         form.add_error(error.field if error.field in form.fields else None, error.message)
         return _clinic_page(request, episode, form, status=409)
     messages.success(request, _attached(schedule))
-    return _no_store(redirect("outcomes:clinic", pk))
+    return no_store(redirect("outcomes:clinic", pk))
 
 
 def _attached(schedule: Schedule) -> str:

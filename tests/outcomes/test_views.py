@@ -407,3 +407,30 @@ def test_clinic_wrong_methods_are_405(
     as_clinician: Client, episode: Episode, method: str, url: str
 ) -> None:
     assert getattr(as_clinician, method)(url.format(pk=episode.pk)).status_code == 405
+
+
+# Earlier episodes
+
+
+def test_earlier_episodes_are_a_line_each_with_their_results_a_click_away(
+    as_patient: Client, attach: Callable[..., Schedule], episode: Episode, clinician: User,
+    patient: User, client: Client, stranger: User,
+) -> None:  # fmt: skip
+    attach("nprs")
+    discharge(episode, at=NOW + dt.timedelta(days=30))
+    later = Episode.objects.create(
+        patient=patient, clinician=clinician, reason="Knee", opened_at=NOW + dt.timedelta(days=60)
+    )
+    attach("psfs", episode=later, now=NOW + dt.timedelta(days=60))
+
+    html = as_patient.get("/me/outcomes/").content.decode()
+
+    assert "Your results with Dr. Sam Okafor: Knee" in html  # the current episode in full
+    assert "Earlier care" in html
+    assert f'href="/me/outcomes/episodes/{episode.pk}/"' in html
+    old = as_patient.get(f"/me/outcomes/episodes/{episode.pk}/")
+    assert old.status_code == 200 and old["Cache-Control"] == NO_STORE
+    assert "Numeric Pain Rating Scale" in old.content.decode()
+    for who in (stranger, clinician):
+        client.force_login(who)
+        assert client.get(f"/me/outcomes/episodes/{episode.pk}/").status_code == 404
