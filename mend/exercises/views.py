@@ -667,6 +667,14 @@ def clinic_patients(request: HttpRequest) -> HttpResponse:
     return render(request, "exercises/clinic/patients.html", context)
 
 
+def _opened_program(request: HttpRequest, assignments: list[Assignment]) -> int | None:
+    """The finished program the clinician asked to see in full (?program=<assignment id>)."""
+    wanted = request.GET.get("program", "")
+    if wanted.isdigit() and any(a.pk == int(wanted) for a in assignments):
+        return int(wanted)
+    return None
+
+
 # What the clinician's patient page reads of a session log: for progress and the history.
 PATIENT_LOG_FIELDS = (
     "assignment_id",
@@ -705,24 +713,26 @@ def clinic_patient(request: HttpRequest, pk: int) -> HttpResponse:
         .values_list(*PATIENT_LOG_FIELDS, named=True)
     )
     flagged = [log.local_date for log in logs if log.ease_off]
+    opened = _opened_program(request, assignments)
     sections = []
     for assignment in assignments:
         own = [log for log in logs if log.assignment_id == assignment.pk]
-        items = list(assignment.program.items.all())
-        sections.append(
-            {
-                "assignment": assignment,
-                "progress": summaries.program_progress(
-                    assignment, items=items, logs=own, now=now, flagged_days=flagged
-                ),
-                "logs": own[::-1][:20],
-            }
-        )
-    outcomes = outcome_summaries.results_for(episodes, now=now)
+        section: dict[str, Any] = {"assignment": assignment, "sessions": len(own)}
+        # Programs in progress in full; a finished one is a line until the clinician opens it.
+        if assignment.status == Assignment.Status.ACTIVE or assignment.pk == opened:
+            items = list(assignment.program.items.all())
+            section["progress"] = summaries.program_progress(
+                assignment, items=items, logs=own, now=now, flagged_days=flagged
+            )
+            section["logs"] = own[::-1][:20]
+        sections.append(section)
+    # The open episode's measures in full; a discharged one's charts are a click away.
+    current = [episode for episode in episodes if episode.is_active] or episodes[:1]
     context = {
         "patient": episodes[0].patient,
         "episodes": episodes,
         "sections": sections,
-        "outcomes": outcomes,
+        "outcomes": outcome_summaries.results_for(current, now=now),
+        "earlier": [episode for episode in episodes if episode not in current],
     }
     return render(request, "exercises/clinic/patient.html", context)

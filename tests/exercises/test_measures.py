@@ -86,3 +86,22 @@ def test_the_clinicians_patient_page_shows_the_episodes_measures(
 
     assert INSTRUMENTS["nprs"].name in html
     assert f'href="/clinic/outcomes/{episode.pk}/"' in html
+
+
+def test_a_finished_program_is_a_line_on_the_patient_page_until_opened(
+    client: Client, make_assignment: Any, stretch: Exercise, clinician: User, log: Any
+) -> None:
+    current, finished = make_assignment(stretch), make_assignment(stretch)
+    log(finished)
+    services.finish(finished, by=clinician, now=NOW)
+    client.force_login(clinician)
+    url = f"/clinic/patients/{current.patient_id}/"
+
+    page = client.get(url).content.decode()
+    assert f'href="?program={finished.pk}#program-{finished.pk}"' in page
+    assert f'href="?program={current.pk}' not in page  # in progress: shown in full
+    assert "1 session logged" in page
+
+    opened = client.get(f"{url}?program={finished.pk}").content.decode()
+    assert f'href="?program={finished.pk}' not in opened
+    assert client.get(f"{url}?program=999999").status_code == 200  # unknown: nothing opened
