@@ -143,14 +143,18 @@ def test_only_the_patient_answers_for_their_own_session(
     assert not log.sudden_answered_at
 
 
-def test_the_clinician_clearing_the_flag_lets_the_program_go_on(
-    client: Client, patient: User, clinician: User, assignment: Assignment
-) -> None:
+def stopped_after_severe_pain(assignment: Assignment, patient: User) -> None:
     outcome = services.log_session(
         assignment, by=patient, done=[1], pain_now=2, pain_during=9, effort=None, note="",
         token=uuid.uuid4(), now=NOW,
     )  # fmt: skip
     services.answer_sudden(outcome.log, by=patient, answer="no", now=NOW)
+
+
+def test_the_clinician_clearing_the_flag_lets_the_program_go_on(
+    client: Client, patient: User, clinician: User, assignment: Assignment
+) -> None:
+    stopped_after_severe_pain(assignment, patient)
     flag = Flag.objects.get()
     client.force_login(clinician)
 
@@ -171,11 +175,7 @@ def test_the_clinician_clearing_the_flag_lets_the_program_go_on(
 def test_another_clinician_cannot_clear_the_flag(
     client: Client, patient: User, other_clinician: User, assignment: Assignment
 ) -> None:
-    outcome = services.log_session(
-        assignment, by=patient, done=[1], pain_now=2, pain_during=9, effort=None, note="",
-        token=uuid.uuid4(), now=NOW,
-    )  # fmt: skip
-    services.answer_sudden(outcome.log, by=patient, answer="no", now=NOW)
+    stopped_after_severe_pain(assignment, patient)
     flag = Flag.objects.get()
     client.force_login(other_clinician)
 
