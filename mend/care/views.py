@@ -54,8 +54,15 @@ def decline(request: HttpRequest, pk: int) -> HttpResponse:
 # The clinician
 
 
-def _clinic_page(request: HttpRequest, form: InviteForm | None = None, status: int = 200) -> Any:
+def _clinic_page(
+    request: HttpRequest,
+    form: InviteForm | None = None,
+    status: int = 200,
+    errors: dict[str, str] | None = None,
+) -> Any:
+    """The care page; ``errors`` puts a message at one episode's or flag's note field."""
     user = clinician_or_404(request)
+    errors = errors or {}
     now = timezone.now()
     episodes = list(
         Episode.objects.granting(user, now=now)
@@ -63,12 +70,15 @@ def _clinic_page(request: HttpRequest, form: InviteForm | None = None, status: i
         .prefetch_related(Prefetch("flags", Flag.objects.open(), to_attr="open_flags"))
     )
     episodes.sort(key=lambda episode: not episode.open_flags)  # flagged first
+    for episode in episodes:
+        episode.discharge_error = errors.get(f"discharge-{episode.pk}", "")
+        for flag in episode.open_flags:
+            flag.clear_error = errors.get(f"flag-{flag.pk}", "")
     context = {
         "active": [episode for episode in episodes if episode.is_active],
         "discharged": [episode for episode in episodes if not episode.is_active],
         "invitations": Invitation.objects.pending().filter(clinician=user),
         "form": form or InviteForm(),
-        "discharge_form": DischargeForm(),
     }
     return no_store(render(request, "care/clinic.html", context, status=status))
 
@@ -104,15 +114,14 @@ def discharge(request: HttpRequest, pk: int) -> HttpResponse:
     if episode is None:
         raise Http404("No such episode in your care.")
     form = DischargeForm(request.POST)
+    field = f"discharge-{pk}"
     if not form.is_valid():
-        messages.error(request, "The discharge note is too long: at most 2000 characters.")
-        return redirect("care:clinic")
+        return _clinic_page(request, status=400, errors={field: form.errors["note"][0]})
     try:
         services.discharge(episode, by=user, note=form.cleaned_data["note"], now=timezone.now())
     except services.CareError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, f"{episode.patient.get_public_name()} discharged.")
+        return _clinic_page(request, status=409, errors={field: error.message})
+    messages.success(request, f"{episode.patient.get_public_name()} discharged.")
     return redirect("care:clinic")
 
 
@@ -138,7 +147,7 @@ def clear_flag(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         services.clear_flag(found, by=user, note=request.POST.get("note", ""), now=timezone.now())
     except services.CareError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, "Flag cleared.")
+        status = 400 if error.field == "note" else 409
+        return _clinic_page(request, status=status, errors={f"flag-{pk}": error.message})
+    messages.success(request, "Flag cleared.")
     return redirect("care:clinic")

@@ -11,7 +11,6 @@ anyone else sees nothing. An assignment alone grants nothing.
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import uuid
 import zoneinfo
 from typing import Any
@@ -36,6 +35,9 @@ from mend.core.models import LeadVideo
 from mend.core.models import validate_video_url as validate_video_url  # old migrations
 from mend.core.regions import REGIONS as REGIONS  # filed under these; the Region table holds them
 from mend.core.roles import is_clinician as is_clinician  # one answer for every app
+from mend.core.zones import default_time_zone as default_time_zone  # migrations name them here
+from mend.core.zones import time_zone_names as time_zone_names
+from mend.core.zones import validate_time_zone as validate_time_zone
 from mend.exercises import progress
 from mend.exercises.dosage import Dosage, DosageError, PainRule
 
@@ -57,20 +59,6 @@ def validate_dosage(value: object) -> None:
         Dosage.from_dict(value)  # type: ignore[arg-type]
     except DosageError as error:
         raise ValidationError("; ".join(f"{k}: {v}" for k, v in error.errors.items())) from None
-
-
-@functools.cache
-def time_zone_names() -> frozenset[str]:
-    return frozenset(zoneinfo.available_timezones())
-
-
-def validate_time_zone(value: str) -> None:
-    if value not in time_zone_names():
-        raise ValidationError(f"{value!r} is not a time zone name such as Europe/Berlin.")
-
-
-def default_time_zone() -> str:
-    return str(settings.TIME_ZONE)
 
 
 class Region(models.Model):

@@ -603,7 +603,7 @@ def answer_sudden(log: SessionLog, *, by: User, answer: str, now: dt.datetime) -
     return assignment
 
 
-def resume_after_review(episode_id: int, *, now: dt.datetime) -> int:
+def resume_after_review(episode_id: int) -> int:
     """The clinician cleared the severe-pain flag: the episode's stopped programs go on."""
     return Assignment.objects.filter(episode_id=episode_id, paused_at__isnull=False).update(
         paused_at=None, pause_reason=""

@@ -23,7 +23,7 @@ def purge_cached_pages(sender: type[Exercise], **kwargs: Any) -> None:
 
 
 @receiver(care.flag_cleared)
-def resume_after_severe_pain(sender: type[Flag], *, flag: Flag, now: Any, **kwargs: Any) -> None:
+def resume_after_severe_pain(sender: type[Flag], *, flag: Flag, **kwargs: Any) -> None:
     """The clinician has looked: programs stopped for severe pain in that episode go on."""
     if flag.cause == Flag.Cause.SEVERE_PAIN:
-        services.resume_after_review(flag.episode_id, now=now)
+        services.resume_after_review(flag.episode_id)

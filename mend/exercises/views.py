@@ -359,16 +359,16 @@ def share(request: HttpRequest, pk: int) -> HttpResponse:
     found = _get_own_program(request, pk)
     form = ShareForm(request.POST, episodes=_share_choices(found.assignment))
     if not form.is_valid():
-        messages.error(request, form.errors["episode"][0])
-        return redirect("exercises:program", pk)
+        context = _program_context(request, found, share_error=form.errors["episode"][0])
+        return render(request, "exercises/program.html", context, status=400)
     episode = form.cleaned_data["episode"]
     try:
         services.share(found.assignment, by=request.user, episode=episode, now=timezone.now())
     except services.ExerciseError as error:
-        messages.error(request, error.message)
-    else:
-        who = episode.clinician.get_public_name() if episode else None
-        messages.success(request, f"Shared with {who}." if who else "This routine is yours alone.")
+        context = _program_context(request, found, share_error=error.message)
+        return render(request, "exercises/program.html", context, status=409)
+    who = episode.clinician.get_public_name() if episode else None
+    messages.success(request, f"Shared with {who}." if who else "This routine is yours alone.")
     return redirect("exercises:program", pk)
 
 

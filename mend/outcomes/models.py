@@ -24,6 +24,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from mend.care.models import Episode
+from mend.core.zones import default_time_zone, validate_time_zone
 from mend.outcomes import textpack
 from mend.outcomes.instruments import INSTRUMENTS, Instrument, Licence, Mcid
 
@@ -54,15 +55,6 @@ def timepoint_order(timepoint: str) -> int:
     if timepoint == DISCHARGE:
         return MAX_WEEKS + 1
     return int(timepoint.removeprefix("week-"))
-
-
-def validate_zone(name: str) -> None:
-    if name not in zoneinfo.available_timezones():
-        raise ValidationError(f"{name!r} is not a time zone name such as Europe/Berlin.")
-
-
-def default_zone() -> str:
-    return str(settings.TIME_ZONE)
 
 
 # The clinic's own setup: no patient data.
@@ -207,7 +199,9 @@ class Schedule(models.Model):
         default=6, help_text="The follow-up at which the main measure's change is reviewed."
     )
     # Week N falls due at the start of the patient's day, in this zone.
-    time_zone = models.CharField(max_length=64, default=default_zone, validators=[validate_zone])
+    time_zone = models.CharField(
+        max_length=64, default=default_time_zone, validators=[validate_time_zone]
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

@@ -27,6 +27,7 @@ from django.db.models import Q
 from mend.accounts.models import User
 from mend.care import services as care
 from mend.care.models import Episode, Flag
+from mend.core.zones import validate_time_zone
 from mend.outcomes import scoring, tasks
 from mend.outcomes.change import Meaning, classify
 from mend.outcomes.instruments import INSTRUMENTS, PSFS
@@ -40,7 +41,6 @@ from mend.outcomes.models import (
     text_for,
     timepoint_label,
     timepoint_order,
-    validate_zone,
     week_timepoint,
 )
 
@@ -138,7 +138,7 @@ def _valid_weeks(weeks: Sequence[int]) -> list[int]:
 
 def _check_zone(name: str) -> None:
     try:
-        validate_zone(name)
+        validate_time_zone(name)
     except ValidationError:
         raise OutcomeError("Choose a time zone such as Europe/Berlin.", field="time_zone") from None
 

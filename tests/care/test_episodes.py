@@ -268,6 +268,21 @@ def test_clinician_discharges_from_the_care_page(
     assert "Recently discharged" in client.get("/clinic/care/").content.decode()
 
 
+def test_a_too_long_discharge_note_is_refused_at_its_field(
+    client: Client, patient: User, clinician: User
+) -> None:
+    episode = open_episode(patient, clinician)
+    client.force_login(clinician)
+
+    response = client.post(f"/clinic/care/{episode.pk}/discharge/", {"note": "x" * 2001})
+
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert f'id="discharge-note-{episode.pk}-error">At most 2000 characters.' in html
+    episode.refresh_from_db()
+    assert episode.is_active
+
+
 def test_other_clinicians_and_patients_cannot_discharge(
     client: Client, patient: User, clinician: User, other_clinician: User
 ) -> None:

@@ -310,6 +310,24 @@ def test_a_routine_the_patient_started_stays_theirs_until_shared(
     assert client.get(f"/clinic/programs/{own.program_id}/").status_code == 404
 
 
+def test_sharing_into_someone_elses_episode_is_refused_at_the_field(
+    client: Client, patient: User, stranger: User, other_clinician: User, stretch: Exercise
+) -> None:
+    own = services.start_routine(
+        patient=patient, exercise=stretch, dosage=stretch.dosage, time_zone="UTC", now=NOW
+    )
+    theirs = Episode.objects.create(patient=stranger, clinician=other_clinician, opened_at=NOW)
+    client.force_login(patient)
+
+    response = client.post(f"/me/programs/{own.program_id}/share/", {"episode": str(theirs.pk)})
+
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert 'id="share-episode-error">Choose a clinician you are in the care of.' in html
+    own.refresh_from_db()
+    assert own.episode_id is None
+
+
 def test_a_clinician_cannot_change_a_routine_the_patient_shared(
     client: Client, clinician: User, patient: User, assignment: Assignment, stretch: Exercise
 ) -> None:

@@ -162,7 +162,9 @@ def test_the_clinician_clearing_the_flag_lets_the_program_go_on(
         page = client.get("/clinic/care/").content.decode()
         assert "Severe pain in a session" in page
         refused = client.post(f"/clinic/care/flags/{flag.pk}/clear/", {"note": ""})
-        assert refused.status_code == 302
+        assert refused.status_code == 400
+        html = refused.content.decode()
+        assert f'id="clear-note-{flag.pk}-error">Say what you did or decided.' in html
         assert Flag.objects.open().exists()
         client.post(f"/clinic/care/flags/{flag.pk}/clear/", {"note": "Seen; no rupture."})
 

@@ -2,7 +2,7 @@
 
 import django.db.models.deletion
 import django.utils.timezone
-import mend.outcomes.models
+import mend.core.zones
 from django.conf import settings
 from django.db import migrations, models
 
@@ -42,7 +42,7 @@ class Migration(migrations.Migration):
                 ('at_discharge', models.BooleanField(default=True)),
                 ('is_main', models.BooleanField(default=False, help_text='The measure the episode is judged by.', verbose_name='main instrument')),
                 ('review_week', models.PositiveSmallIntegerField(default=6, help_text="The follow-up at which the main measure's change is reviewed.")),
-                ('time_zone', models.CharField(default=mend.outcomes.models.default_zone, max_length=64, validators=[mend.outcomes.models.validate_zone])),
+                ('time_zone', models.CharField(default=mend.core.zones.default_time_zone, max_length=64, validators=[mend.core.zones.validate_time_zone])),
                 ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
                 ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
                 ('episode', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='outcome_schedules', to='care.episode')),
