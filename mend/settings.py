@@ -101,6 +101,7 @@ INSTALLED_APPS = [
     "mend.accounts",
     "mend.care",
     "mend.outcomes",
+    "mend.safety",
     "mend.community",
     "mend.exercises",
     "mend.booking",
@@ -277,6 +278,16 @@ MEND_PLAYER_CLOCK_PERCENT = env_int("MEND_PLAYER_CLOCK_PERCENT", 100)
 MEND_BOOKING_STEP_MINUTES = env_int("MEND_BOOKING_STEP_MINUTES", 15)
 # The number patients are told to call in an emergency (severe-pain and red-flag advice).
 MEND_EMERGENCY_NUMBER = env_str("MEND_EMERGENCY_NUMBER", "911")
+# Red-flag screens: what "medical care today" means where the clinic is, and how often a
+# self-started routine asks its screen again while it runs.
+MEND_SAME_DAY_CARE_TEXT = env_str(
+    "MEND_SAME_DAY_CARE_TEXT",
+    "Call your doctor's office and ask to be seen today, or go to an urgent care centre. "
+    "If you cannot be seen today, go to an emergency department.",
+)
+MEND_SCREEN_RECHECK_DAYS = env_int("MEND_SCREEN_RECHECK_DAYS", 28)
+if MEND_SCREEN_RECHECK_DAYS < 1:
+    raise ImproperlyConfigured("MEND_SCREEN_RECHECK_DAYS must be at least 1 day.")
 # How long a clinician still sees an episode's data after discharging it.
 MEND_CARE_ACCESS_DAYS = env_int("MEND_CARE_ACCESS_DAYS", 30)
 if MEND_CARE_ACCESS_DAYS < 0:

@@ -14,6 +14,7 @@ from mend.content import urls as content_urls
 from mend.core import views as core_views
 from mend.exercises import urls as exercises_urls
 from mend.outcomes import urls as outcomes_urls
+from mend.safety import urls as safety_urls
 
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
@@ -25,6 +26,7 @@ urlpatterns = [
     path("", include(community_urls)),
     path("", include(care_urls)),
     path("", include(outcomes_urls)),
+    path("", include(safety_urls)),
     path("", include(exercises_urls)),
     path("", include(booking_urls)),
     path("", include(content_urls)),

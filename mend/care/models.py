@@ -18,6 +18,7 @@ from typing import Any
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 
 from mend.core.regions import REGIONS
@@ -119,6 +120,16 @@ class Episode(models.Model):
     def access_ends(self) -> dt.datetime | None:
         """When the clinician's access ends: never while active."""
         return self.discharged_at + access_window() if self.discharged_at else None
+
+    def booking_url(self) -> str:
+        """Booking, with this episode's clinician chosen (booking is linked by URL name)."""
+        profile = getattr(self.clinician, "clinician", None) if self.clinician_id else None
+        return booking_url(profile.pk if profile else None)
+
+
+def booking_url(clinician_profile_id: int | None = None) -> str:
+    url = reverse("booking:book")
+    return f"{url}?clinician={clinician_profile_id}" if clinician_profile_id else url
 
 
 class EpisodeDataQuerySet(models.QuerySet[Any]):
@@ -242,6 +253,7 @@ class Flag(models.Model):
         SEVERE_PAIN = "severe-pain", "Severe pain in a session"
         NO_CHANGE = "no-change", "No meaningful change by the review week"
         WORSENING = "worsening", "Meaningful worsening"
+        RED_FLAG = "red-flag", "Red-flag screen answered yes or not sure"
 
     episode = models.ForeignKey(Episode, on_delete=models.CASCADE, related_name="flags")
     cause = models.CharField(max_length=12, choices=Cause.choices)
@@ -253,6 +265,9 @@ class Flag(models.Model):
         related_name="+",
     )  # fmt: skip
     clear_note = models.TextField(max_length=1000, blank=True)
+    emailed_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the clinician was emailed about it."
+    )
 
     objects = FlagQuerySet.as_manager()
 

@@ -199,6 +199,10 @@ def _check_review_day(episode: Episode, *, on: dt.date, now: dt.datetime) -> Non
 # Flags
 
 
+# Causes that stop a patient's self-care: the clinician hears of them by email too.
+EMAILED_CAUSES = frozenset({Flag.Cause.RED_FLAG, Flag.Cause.SEVERE_PAIN})
+
+
 def raise_flag(*, episode: Episode, cause: str, detail: str, now: dt.datetime) -> Flag | None:
     """Flag the episode for its clinician; a cause already flagged and not cleared is not
     raised again. The new flag, or None."""
@@ -206,11 +210,14 @@ def raise_flag(*, episode: Episode, cause: str, detail: str, now: dt.datetime) -
         return None
     try:
         with transaction.atomic():
-            return Flag.objects.create(
+            flag = Flag.objects.create(
                 episode=episode, cause=cause, detail=detail[:300], raised_at=now
             )
     except IntegrityError:
         return None
+    if cause in EMAILED_CAUSES:
+        transaction.on_commit(lambda: tasks.send_flag_email.enqueue(flag.pk), robust=True)
+    return flag
 
 
 def clear_flag(flag: Flag, *, by: User, note: str, now: dt.datetime) -> Flag:

@@ -1,4 +1,5 @@
-"""Care's queued work: the invitation email, sent once however often it is queued."""
+"""Care's queued work: the invitation email and the flag email, each sent once however
+often it is queued."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django_tasks import task
 
-from mend.care.models import Invitation
+from mend.care.models import Flag, Invitation
 
 
 @task()
@@ -34,5 +35,36 @@ def send_invitation(invitation_id: int) -> bool:
         ).send()
     except Exception:
         Invitation.objects.filter(pk=invitation_id).update(emailed_at=None)  # a retry may send
+        raise
+    return True
+
+
+@task()
+def send_flag_email(flag_id: int) -> bool:
+    """Tell the episode's clinician a flag needs them, once. The email names no patient and
+    holds no answers: those stay behind the sign-in, on the clinic page it links to."""
+    claimed = Flag.objects.filter(
+        pk=flag_id, emailed_at__isnull=True, cleared_at__isnull=True
+    ).update(emailed_at=timezone.now())
+    if not claimed:
+        return False
+    flag = Flag.objects.select_related("episode__clinician").get(pk=flag_id)
+    clinician = flag.episode.clinician
+    if clinician is None:
+        return False
+    context = {
+        "flag": flag,
+        "clinician": clinician,
+        "site_name": settings.MEND_SITE_NAME,
+        "url": settings.BASE_URL + reverse("care:clinic") + f"#episode-{flag.episode_id}",
+    }
+    try:
+        EmailMessage(
+            subject=f"{settings.MEND_SITE_NAME}: a patient in your care needs you to look",
+            body=render_to_string("care/email/flag.txt", context),
+            to=[clinician.email],
+        ).send()
+    except Exception:
+        Flag.objects.filter(pk=flag_id).update(emailed_at=None)  # a retry may send
         raise
     return True

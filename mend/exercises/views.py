@@ -23,7 +23,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from mend.accounts.models import User
 from mend.care import services as care_services
-from mend.care.models import Episode
+from mend.care.models import Episode, booking_url
 from mend.core.http import clinician_or_404
 from mend.core.pagecache import CACHE_HEADER
 from mend.exercises import handout as handouts
@@ -55,7 +55,6 @@ from mend.outcomes import summaries as outcome_summaries
 
 EXERCISES_PER_PAGE = 24
 RATINGS = range(11)
-BOOKING_URL = "/book/"  # booking is linked by address; the apps do not import each other
 
 
 def _cacheable(request: HttpRequest, response: HttpResponse) -> HttpResponse:
@@ -162,7 +161,7 @@ def _program_context(request: HttpRequest, program: Program, **extra: Any) -> di
         "recent_logs": logs[::-1][:10],
         "is_open": assignment.is_open(assignment.local_date(now)),
         "settle_log": services.pending_settle_question(assignment, now=now),
-        "booking_url": BOOKING_URL,
+        "booking_url": booking_url(),
         "share_choices": _share_choices(assignment),
         "rating_range": RATINGS,
     }
@@ -273,9 +272,7 @@ def sudden(request: HttpRequest, pk: int, log_pk: int) -> HttpResponse:
 
 def _booking_url(assignment: Assignment) -> str:
     """Booking, with the clinician in care chosen when there is one."""
-    clinician = assignment.episode.clinician if assignment.episode_id else None
-    profile = getattr(clinician, "clinician", None) if clinician else None
-    return f"{BOOKING_URL}?clinician={profile.pk}" if profile else BOOKING_URL
+    return assignment.episode.booking_url() if assignment.episode_id else booking_url()
 
 
 def _ease_off_text(rule_limit: int, pain: int | None) -> str:
