@@ -132,7 +132,12 @@ class ScreenResult(models.Model):
         GUIDE = "guide", "The guide"
 
     patient = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="screen_results"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="screen_results",
+        help_text="Empty for a guest's answers at booking: the visit holds them.",
     )
     episode = models.ForeignKey(
         Episode,

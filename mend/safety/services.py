@@ -61,7 +61,7 @@ def _flag_detail(screen: Screen, outcome: screening.Outcome) -> str:
 @transaction.atomic
 def record(
     *,
-    patient: User,
+    patient: User | None,
     screen: Screen,
     answers: Mapping[str, str],
     purpose: str,
@@ -70,10 +70,11 @@ def record(
     checked_confirmed: bool = False,
 ) -> ScreenResult:
     """Store the answers to the screen as it stands now; flag the episode if any answer
-    is yes or not sure. Every question must be answered."""
-    if not patient.is_authenticated:
+    is yes or not sure. Every question must be answered. Only booking intake keeps a
+    guest's answers (patient None); the visit holds them."""
+    if patient is None and purpose != ScreenResult.Purpose.INTAKE:
         raise SafetyError("Sign in to save your answers.")
-    if episode is not None and episode.patient_id != patient.pk:
+    if episode is not None and (patient is None or episode.patient_id != patient.pk):
         raise SafetyError("That episode of care is not yours.")
     if purpose not in ScreenResult.Purpose.values:
         raise SafetyError(f"Unknown purpose {purpose!r}.")
