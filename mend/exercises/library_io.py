@@ -33,9 +33,6 @@ from django.utils.text import slugify
 
 from mend.exercises.dosage import Dosage, DosageError
 from mend.exercises.models import (
-    CC_BY,
-    CC_BY_URL,
-    OUR_AUTHOR,
     OUR_SOURCE,
     REGIONS,
     Equipment,
@@ -355,12 +352,3 @@ def _import_one(record: dict[str, Any], report: Report, *, only_missing: bool) -
         return
     _save(existing, record)
     report.updated.append(slug)
-
-
-def starter_record(**fields: Any) -> dict[str, Any]:
-    """A record of our own text: our source, CC BY 4.0 and our author by default."""
-    fields.setdefault("source", OUR_SOURCE)
-    fields.setdefault("licence", CC_BY)
-    fields.setdefault("licence_url", CC_BY_URL)
-    fields.setdefault("author", OUR_AUTHOR)
-    return fields
