@@ -24,7 +24,7 @@ _PAIN_RULE = (
     "callout",
     {
         "kind": "note",
-        "title": "The pain-monitoring rule",
+        "title": "The pain-monitoring rule for tendon pain",
         "text": "<p>Rate your pain from 0 (none) to 10 (the worst you can imagine).</p>"
         "<ul><li><b>0–2:</b> fine.</li>"
         "<li><b>3–5:</b> acceptable during activity, if it has settled by the next "
@@ -32,6 +32,29 @@ _PAIN_RULE = (
         "<li><b>Above 5</b>, or not settled by morning: do less next time.</li></ul>"
         "<p>Pain and morning stiffness should not creep up from week to week. If they do, "
         "ease off.</p>",
+    },
+)
+
+# Stop-and-get-checked signs for the Achilles and calf, in every article that loads them.
+_ACHILLES_SAME_DAY = (
+    "callout",
+    {
+        "kind": "warning",
+        "title": "Achilles or calf: stop exercising and get care the same day if",
+        "text": "<ul><li>you felt a sudden pop or snap at the back of the ankle, or it felt as "
+        "if someone kicked you in the heel;</li>"
+        "<li>you cannot rise onto tiptoe on that leg, or cannot push off as you walk;</li>"
+        "<li>you can see or feel a gap or dent in the tendon;</li>"
+        "<li>one calf is newly swollen, warm or painful, above all after a long journey, "
+        "surgery or days in bed;</li>"
+        "<li>the heel or tendon is red, hot and swollen, or you have a fever.</li></ul>"
+        "<p>The first three can be signs of a torn tendon, and being able to walk does not rule "
+        "that out. A swollen, warm calf can be a blood clot: <b>if you are also short of breath "
+        "or have chest pain, call the emergency number now.</b></p>"
+        "<p><b>Ask your doctor or physical therapist before you load the tendon</b> if you are "
+        "taking, or have recently taken, a fluoroquinolone antibiotic (such as ciprofloxacin or "
+        "levofloxacin), or have had a steroid injection near the tendon. Both are linked with "
+        "tendon tears.</p>",
     },
 )
 
@@ -134,19 +157,7 @@ ARTICLES: list[dict[str, object]] = [
                     "following a pain rule like the one above.</p>",
                 },
             ),
-            (
-                "callout",
-                {
-                    "kind": "warning",
-                    "title": "Get care the same day, with no stretching or exercise, if",
-                    "text": "<ul><li>you felt a sudden pop or snap at the back of the ankle, "
-                    "or it felt as if someone kicked you in the heel;</li>"
-                    "<li>you cannot rise onto tiptoe on that leg, or cannot push off as you "
-                    "walk.</li></ul>"
-                    "<p>These can be signs of a torn tendon. Being able to walk does not rule "
-                    "that out.</p>",
-                },
-            ),
+            _ACHILLES_SAME_DAY,
             ("heading", "When should I see a physical therapist about Achilles pain?"),
             (
                 "paragraph",
@@ -217,9 +228,10 @@ ARTICLES: list[dict[str, object]] = [
             ("heading", "Should I stretch my calves before a run?"),
             (
                 "paragraph",
-                "<p>You can if it feels good, but do not count on it to prevent injury. "
-                "Research has not shown clearly that stretching before a run protects you, "
-                "while strength training looks more promising. Many runners prefer to "
+                "<p>You can if it feels good, but do not count on it to prevent injury. A "
+                "review of trials across many sports found that strength training reduced "
+                "sports injuries, while stretching did not; it was not a study of runners in "
+                "particular. Many runners prefer to "
                 "stretch after a run or in the evening, and to warm up with easy jogging "
                 "instead.</p>"
                 "<p>A stretch should feel like a strong, steady pull, not pain. Breathe "
@@ -241,18 +253,12 @@ ARTICLES: list[dict[str, object]] = [
                 "callout",
                 {
                     "kind": "warning",
-                    "title": "Leave calf stretching out, and get checked, if",
-                    "text": "<ul><li><b>The pain is where the Achilles meets the heel.</b> "
-                    "Stretching can squeeze the tendon there. Skip it early on and ask a "
-                    "clinician.</li>"
-                    "<li><b>You felt a sudden pop</b> at the back of the ankle, or you cannot "
-                    "rise onto tiptoe on that leg. Get care the same day.</li>"
-                    "<li><b>One calf is newly swollen, warm or tender</b>, especially after "
-                    "a long journey, surgery or days in bed. Get checked the same day; this "
-                    "can be a blood clot. If you are also short of breath or have chest pain, "
-                    "call emergency services.</li></ul>",
+                    "title": "Pain where the Achilles meets the heel? Leave calf stretching out",
+                    "text": "<p>Stretching can squeeze the tendon against the heel bone there. "
+                    "Skip it early on, and ask a clinician when to add it back.</p>",
                 },
             ),
+            _ACHILLES_SAME_DAY,
             _NOT_A_DIAGNOSIS,
         ],
     },
@@ -310,8 +316,9 @@ ARTICLES: list[dict[str, object]] = [
                         "With your other hand, feel the band under your arch: it should feel firm.",
                         "Hold the stretch, then slowly let the toes go.",
                     ],
-                    "dosage": "Hold 10–30 s, 3 times. Do it before your first steps in the "
-                    "morning and after sitting for a long time.",
+                    "dosage": "Hold for 10 seconds and repeat 10 times, three times a day. "
+                    "Make one round before your first steps in the morning, and stretch again "
+                    "before you stand up after sitting for a long time.",
                 },
             ),
             (
@@ -427,14 +434,27 @@ ARTICLES: list[dict[str, object]] = [
                 "callout",
                 {
                     "kind": "warning",
+                    "title": "Call the emergency number if",
+                    "text": "<p>you have a sudden, tearing or pulsing pain in your belly or "
+                    "back. Rarely, back pain comes from the main blood vessel in the belly "
+                    "(the aorta), and that cannot wait. It is more likely in older people, "
+                    "especially men who smoke.</p>",
+                },
+            ),
+            (
+                "callout",
+                {
+                    "kind": "warning",
                     "title": "Contact a doctor soon if",
                     "text": "<p><b>The same day</b> if you have a fever or chills with the back "
-                    "pain, a foot that drags or slaps as you walk, or pain after a fall (even "
-                    "a small one if you have weak bones or take steroid tablets).</p>"
-                    "<p><b>Within a few days</b> if you have had cancer before, are losing "
-                    "weight without trying, have constant pain that is worse at night and "
-                    "does not ease when you change position, or the pain is no better after "
-                    "a month.</p>",
+                    "pain, you inject drugs or have a weakened immune system (from an illness "
+                    "or from medicines such as steroids or chemotherapy), a foot that drags or "
+                    "slaps as you walk, or pain after a fall (even a small one if you have "
+                    "weak bones or take steroid tablets).</p>"
+                    "<p><b>Within a few days</b> if this is new back pain and you are over 50, "
+                    "you have had cancer before, are losing weight without trying, have "
+                    "constant pain that is worse at night and does not ease when you change "
+                    "position, or the pain is no better after a month.</p>",
                 },
             ),
             ("heading", "When should I see a physical therapist for back pain?"),
@@ -472,9 +492,10 @@ ARTICLES: list[dict[str, object]] = [
                 "<li>hurts on stairs, when squatting or kneeling;</li>"
                 "<li>gets stiff and sore after sitting for a long time with bent "
                 "knees.</li></ul>"
-                "<p>It usually means the joint between the kneecap and the thigh bone is "
-                "being asked to do more than it is ready for right now. Other knee problems "
-                "can feel similar, so a clinician can check if you are not sure.</p>",
+                "<p>In general, pain during or after activity can be a sign that a part of "
+                "the body is taking more load than it is used to at the moment; it does not "
+                "always mean damage. Other knee problems can feel similar, and a clinician "
+                "who examines your knee can tell you what is behind yours.</p>",
             ),
             ("heading", "Do I have to stop running with runner's knee?"),
             (
@@ -541,7 +562,10 @@ ARTICLES: list[dict[str, object]] = [
                     "text": "<ul><li>it swells up quickly, locks or gives way;</li>"
                     "<li>the pain started with a twist, a fall or a blow to the knee;</li>"
                     "<li>you cannot fully straighten it or put weight on it;</li>"
-                    "<li>it is red and hot, or you feel unwell with a fever.</li></ul>",
+                    "<li>it is red and hot, or you feel unwell with a fever;</li>"
+                    "<li>a child or teenager has knee pain and a limp. A problem in the hip "
+                    "can be felt in the knee, so have them seen by a doctor soon, the same day "
+                    "if you can, and ask for the hip to be checked too.</li></ul>",
                 },
             ),
             (
@@ -557,16 +581,16 @@ ARTICLES: list[dict[str, object]] = [
         "slug": "heel-raises-calf-strength-step-by-step",
         "title": "Heel raises: how to build calf strength step by step",
         "standfirst": "Strong calves help you walk, run and jump, and calf strength is at the "
-        "core of Achilles rehab. Here is a simple ladder: from the floor, to a step, to one "
-        "leg.",
+        "core of Achilles rehab. Here is how to start on the floor, build up to one leg, and "
+        "then choose one of two tested loading programmes.",
         "days_ago": 38,
         "author": "ada",
         "tags": ["achilles", "calf", "strength"],
         "video_url": "https://www.youtube.com/watch?v=mendDemo006",
         "video_title": "Heel raises from floor to single leg, shown by Dr. Ada Reyes",
         "seo_title": "Heel raises: build calf strength step by step",
-        "search_description": "A step-by-step heel raise plan: floor, off a step, then single "
-        "leg, with sets, reps and a simple pain rule for Achilles pain.",
+        "search_description": "A step-by-step heel raise plan: on the floor, then on one leg, "
+        "then one of two loading programmes, with sets, reps and a pain rule for Achilles pain.",
         "body": [
             ("heading", "Why does calf strength matter?"),
             (
@@ -602,33 +626,15 @@ ARTICLES: list[dict[str, object]] = [
             (
                 "steps",
                 {
-                    "title": "Level 2: slow heel drops off a step",
+                    "title": "Level 2: heel raises on one leg, on the floor",
                     "steps": [
-                        "Stand on the edge of a stair with the balls of your feet on the "
-                        "step and your heels hanging off. Hold the rail.",
-                        "Rise up on both feet.",
-                        "Lift the other foot, so you are on the sore leg only.",
-                        "Lower slowly, over about 3 seconds, until the heel is a little "
-                        "below the step.",
-                        "Put the other foot back down and rise up on both feet again.",
+                        "Do Level 1 on one leg at a time, fingertips on the wall for balance.",
+                        "Rise over 3 seconds and lower over 3 seconds.",
+                        "Do the same sets again with the knee slightly bent.",
                     ],
-                    "dosage": "3 sets of 15 with the knee straight and 3 sets of 15 with it "
-                    "bent, twice a day. Some aching is OK within the pain rule. Your "
-                    "clinician may start you lower.",
-                },
-            ),
-            (
-                "steps",
-                {
-                    "title": "Level 3: single-leg raises, then added weight",
-                    "steps": [
-                        "Do Level 1 on one leg at a time, on the floor.",
-                        "When that is easy, do it on a step edge.",
-                        "Then add weight: a backpack with books, or a weight in your hand.",
-                    ],
-                    "dosage": "3–4 sets, 3 s up and 3 s down, 3 days a week. Start with a "
-                    "load you can lift about 15 times; over the weeks, go heavier with "
-                    "fewer reps (down to about 6).",
+                    "dosage": "3 sets of 15 on each leg with the knee straight, and 3 with it "
+                    "bent, 3 days a week. If 15 on one leg is too many, start with fewer and "
+                    "add a few each week.",
                 },
             ),
             _PAIN_RULE,
@@ -639,7 +645,54 @@ ARTICLES: list[dict[str, object]] = [
                     "title": "Pain where the tendon meets the heel? Stay on the floor",
                     "text": "<p>If your pain is at the back of the heel bone, letting the "
                     "heel drop below the level of a step can squeeze the tendon there. Do "
-                    "your raises on a flat floor until a clinician says otherwise.</p>",
+                    "your raises on a flat floor, adding weight when they get easy, until a "
+                    "clinician says otherwise. The step versions below are for pain in the "
+                    "middle of the tendon.</p>",
+                },
+            ),
+            ("heading", "What comes after the floor?"),
+            (
+                "paragraph",
+                "<p>For pain in the middle of the tendon, two loading programmes have been "
+                "tested, each on its own, and gave similar results. They are alternatives, "
+                "not steps of one ladder: choose one with your clinician, and do not add "
+                "them together.</p>",
+            ),
+            (
+                "steps",
+                {
+                    "title": "Option A: heavy, slow calf raises, 3 days a week",
+                    "steps": [
+                        "Stand on the edge of a step on the ball of one foot, holding the rail, "
+                        "or sit with a weight across your knees.",
+                        "Rise over 3 seconds and lower over 3 seconds.",
+                        "Add weight: a backpack with books, a weight in your hand or on your "
+                        "knees, or a calf machine at the gym.",
+                    ],
+                    "dosage": "3–4 sets, 3 s up and 3 s down, 2–3 min rest, 3 days a week. "
+                    "Start with a load you can lift about 15 times; over the weeks, go heavier "
+                    "with fewer reps (down to about 6).",
+                },
+            ),
+            (
+                "steps",
+                {
+                    "title": "Option B: slow heel drops off a step, every day",
+                    "steps": [
+                        "Stand on the edge of a stair with the balls of your feet on the "
+                        "step and your heels hanging off. Hold the rail.",
+                        "Rise up on both feet.",
+                        "Lift the other foot, so you are on the sore leg only.",
+                        "Lower slowly, over about 3 seconds, until the heel is a little "
+                        "below the step.",
+                        "Put the other foot back down and rise up on both feet again.",
+                        "Do the same with the knee slightly bent.",
+                    ],
+                    "dosage": "The full programme is 3 sets of 15 with the knee straight and 3 "
+                    "sets of 15 with it bent, twice a day, every day: far more than Level 2, "
+                    "so build up to it over one to two weeks. For example, start with 1 set "
+                    "of each once a day, and add a set every few days while your pain stays "
+                    "within the rule. Your clinician may set a different start.",
                 },
             ),
             (
@@ -647,18 +700,19 @@ ARTICLES: list[dict[str, object]] = [
                 {
                     "kind": "evidence",
                     "title": "Where these numbers come from",
-                    "text": "<p>Level 2 follows a well-known program for pain in the middle "
-                    "of the tendon (Alfredson, 1998): heel drops twice a day for 12 weeks, "
-                    "adding weight once they are pain-free. Level 3 is like the heavy, slow "
-                    "program of Beyer and colleagues (2015). The two gave similar "
-                    "results.</p>",
+                    "text": "<p>Option A follows the heavy, slow program of Beyer and "
+                    "colleagues (2015): three sessions a week, with the load going up as the "
+                    "repetitions come down. Option B follows a well-known program for pain in "
+                    "the middle of the tendon (Alfredson, 1998): heel drops twice a day for 12 "
+                    "weeks, adding weight once they are pain-free. The two were tested "
+                    "separately, not one after the other, and gave similar results.</p>",
                 },
             ),
+            _ACHILLES_SAME_DAY,
             (
                 "paragraph",
-                "<p>Get care the same day if you feel a sudden pop at the back of the ankle "
-                "or cannot rise onto tiptoe. If progress stalls, book a visit: we can test "
-                "your calf strength and set the right level.</p>",
+                "<p>If progress stalls, book a visit: we can test your calf strength and set "
+                "the right level.</p>",
             ),
             _NOT_A_DIAGNOSIS,
         ],
@@ -684,7 +738,9 @@ ARTICLES: list[dict[str, object]] = [
                 "rough guide, it helps if you can:</p>"
                 "<ul><li>walk briskly for about 30 minutes without the pain building;</li>"
                 "<li>do the strength exercises from your program with good control;</li>"
-                "<li>hop gently on the spot on the injured leg without sharp pain.</li></ul>"
+                "<li>hop gently on the spot on the injured leg without pain. With a sore "
+                "tendon, mild pain within the rule below can be acceptable; after a bone "
+                "stress injury, a fracture or surgery, hopping should be pain-free.</li></ul>"
                 "<p>If you are unsure, a clinician can check your strength and hopping "
                 "before you begin.</p>",
             ),
@@ -719,6 +775,14 @@ ARTICLES: list[dict[str, object]] = [
                 "later speed work and hills.</p>",
             ),
             ("heading", "How much pain is OK when I start running again?"),
+            (
+                "paragraph",
+                "<p>It depends on what was injured. The rule below is for tendon pain, such as "
+                "Achilles pain, where some discomfort while you run can be acceptable. After "
+                "a bone stress injury (such as a stress fracture), a broken bone or surgery, "
+                "running should be pain-free, or follow the plan your clinician or surgeon "
+                "gave you.</p>",
+            ),
             _PAIN_RULE,
             (
                 "callout",
@@ -739,11 +803,12 @@ ARTICLES: list[dict[str, object]] = [
                     "text": "<ul><li>pain is still there the next morning more than once in "
                     "a week;</li>"
                     "<li>you start to limp, or change how you run to avoid pain;</li>"
-                    "<li>the pain moves to a new place, or wakes you at night.</li></ul>"
-                    "<p>Stop and get care the same day if you feel a sudden pop at the back "
-                    "of the ankle or cannot rise onto tiptoe.</p>",
+                    "<li>the pain moves to a new place, or wakes you at night;</li>"
+                    "<li>after a bone stress injury, a fracture or surgery, it hurts at all "
+                    "where you were injured: stop that run.</li></ul>",
                 },
             ),
+            _ACHILLES_SAME_DAY,
             (
                 "paragraph",
                 "<p>We can write a return-to-run plan around your injury and goals, and "

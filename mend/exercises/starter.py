@@ -84,7 +84,8 @@ def load_demo_programs(
         template = _program(
             clinician,
             DEMO_PROGRAM,
-            "Build calf strength so running stops hurting the tendon.",
+            "Build calf strength and the tendon's tolerance of load, step by step, using a "
+            "pain-monitoring rule to judge how much is right.",
             "024",
             DEMO_ITEMS,
             now,

@@ -107,3 +107,60 @@ def test_loading_adds_an_exercise_the_library_lacks() -> None:
     report = starter.load_exercises()
 
     assert report.created == ["wall-sit"]
+
+
+# The clinical review's corrections, kept as properties of the data.
+
+STARTER = {record["slug"]: record for record in starter.EXERCISES}
+
+
+def test_every_achilles_red_flag_names_a_tear_a_clot_an_infection_and_medicines() -> None:
+    flagged = [r for r in starter.EXERCISES if any("pop or snap" in p for p in r["precautions"])]
+
+    assert len(flagged) >= 9
+    for record in flagged:
+        text = " ".join(record["precautions"])
+        assert "gap or dent" in text and "red and hot" in text and "fever" in text
+        assert "blood clot" in text and "call the emergency number" in text
+        assert "fluoroquinolone" in text and "steroid injection" in text
+
+
+def test_no_exercise_fixes_a_weight_beside_a_repetition_maximum() -> None:
+    for record in starter.EXERCISES:
+        dosage = record["dosage"]
+        assert not (dosage.get("rm_target") and dosage.get("load")), record["slug"]
+    assert "lift about 15 times" in STARTER["seated-calf-raise"]["dosage"]["notes"]
+
+
+def test_the_floor_heel_raise_keeps_insertional_pain_on_the_floor_and_cites_its_source() -> None:
+    record = STARTER["heel-raise-floor"]
+
+    assert "stay on the flat floor" in record["dosage"]["progression"]
+    assert any(line.startswith("Cook JL, Purdam CR.") for line in record["sources"])
+
+
+def test_daily_heel_drops_build_up_and_are_an_alternative_to_heavy_slow_raises() -> None:
+    for slug in ("eccentric-heel-drop-straight-knee", "eccentric-heel-drop-bent-knee"):
+        record = STARTER[slug]
+        assert record["dosage"]["progression"].startswith("Build up over one to two weeks")
+        assert "an alternative to the heavy, slow calf raises" in record["evidence"]
+
+
+def test_the_plantar_fascia_stretch_is_dosed_as_in_its_trial() -> None:
+    record = STARTER["seated-plantar-fascia-stretch"]
+
+    assert record["dosage"] | {"notes": ""} == {
+        "reps": 10,
+        "hold_s": 10,
+        "times_per_day": 3,
+        "notes": "",
+    }
+    assert [line.split(" ")[0] for line in record["sources"]] == ["DiGiovanni", "Martin"]
+
+
+def test_the_quadriceps_set_defers_to_the_surgeons_protocol_and_names_warning_signs() -> None:
+    text = " ".join(STARTER["quadriceps-set"]["precautions"])
+
+    assert "follow your surgeon's or physical therapist's protocol" in text
+    assert "blood clot" in text and "call the emergency number" in text
+    assert "red, hot or weeping" in text
