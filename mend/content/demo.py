@@ -16,6 +16,7 @@ from django.utils import timezone
 from wagtail.models import Page, Site
 
 from mend.accounts.models import User
+from mend.content import demo_guide
 from mend.content.demo_articles import ARTICLES
 from mend.content.models import ArticleIndexPage, ArticlePage, HomePage
 from mend.core import roles
@@ -65,6 +66,7 @@ def load(today: dt.date | None = None) -> Report:
     index = _site_tree(report)
     for data in ARTICLES:
         _article(index, data, users, today, report)
+    report.created.extend(demo_guide.load())
     now = timezone.now()
     moment = now if today == now.date() else dt.datetime.combine(today, dt.time(12), dt.UTC)
     for made in starter.load_demo_programs(

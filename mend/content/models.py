@@ -4,6 +4,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.paginator import Page as PaginatorPage
 from django.core.paginator import Paginator
 from django.db import models
@@ -14,20 +15,27 @@ from django.utils.functional import cached_property
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey
 from taggit.models import Tag, TaggedItemBase
-from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
 from wagtail.fields import StreamField
-from wagtail.models import Page
+from wagtail.models import Orderable, Page
 from wagtail.search import index
 from wagtail.url_routing import RouteResult
 
-from mend.content import linkcheck
+from mend.content import bodymap, linkcheck
 from mend.content.blocks import BodyBlock
 from mend.core.models import LeadVideo
 from mend.core.models import validate_video_url as validate_video_url  # old migrations
 from mend.core.pagecache import CACHE_HEADER
+from mend.core.regions import REGIONS
+from mend.exercises.models import Exercise
+from mend.safety.forms import ScreenForm
+from mend.safety.services import screen_for
 
 ARTICLES_PER_PAGE = 10
 RELATED_COUNT = 3
+GUIDE_TAGGED_COUNT = 6
+GUIDE_EXERCISE_COUNT = 8
+REGION_ORDER = {slug: position for position, (slug, _) in enumerate(REGIONS)}
 
 
 class CachedPageMixin:
@@ -49,7 +57,7 @@ class HomePage(CachedPageMixin, Page):  # type: ignore[misc]
 
     content_panels = [*Page.content_panels, FieldPanel("intro")]
     parent_page_types = ["wagtailcore.Page"]
-    subpage_types = ["content.ArticleIndexPage"]
+    subpage_types = ["content.ArticleIndexPage", "content.GuidePage"]
     max_count = 1
 
     def route(self, request: HttpRequest, path_components: list[str]) -> RouteResult:
@@ -179,4 +187,139 @@ class ArticlePage(CachedPageMixin, LeadVideo, Page):  # type: ignore[misc]
     def get_context(self, request: HttpRequest, *args: Any, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context(request, *args, **kwargs)
         context["related"] = self.related_articles()
+        return context
+
+
+# The guide, "Where does it hurt?": a body map of the region pages, each region's
+# red-flag screen first, then education and the way to a physical therapist.
+
+
+class GuidePage(CachedPageMixin, Page):  # type: ignore[misc]
+    intro = models.TextField(blank=True)
+
+    content_panels = [*Page.content_panels, FieldPanel("intro")]
+    parent_page_types = ["content.HomePage"]
+    subpage_types = ["content.GuideRegionPage"]
+    max_count = 1
+
+    class Meta:
+        verbose_name = "guide"
+
+    def region_pages(self) -> list[GuideRegionPage]:
+        """The live region pages in the controlled list's order, one per region."""
+        pages = GuideRegionPage.objects.child_of(self).live().public().order_by("path")
+        found: dict[str, GuideRegionPage] = {}
+        for page in pages:
+            found.setdefault(page.region, page)
+        return sorted(found.values(), key=lambda page: REGION_ORDER.get(page.region, len(REGIONS)))
+
+    def get_context(self, request: HttpRequest, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context(request, *args, **kwargs)
+        regions = self.region_pages()
+        context.update(
+            regions=regions,
+            map_regions=[(page, bodymap.SHAPES.get(page.region, ())) for page in regions],
+            map_viewbox=bodymap.viewbox(),
+            map_figures=bodymap.FIGURES,
+        )
+        return context
+
+
+class GuideRegionArticleTag(TaggedItemBase):
+    content_object = ParentalKey(
+        "content.GuideRegionPage", related_name="tagged_article_tags", on_delete=models.CASCADE
+    )
+
+
+class GuideFeaturedArticle(Orderable):
+    page = ParentalKey(
+        "content.GuideRegionPage", related_name="featured_articles", on_delete=models.CASCADE
+    )
+    article = models.ForeignKey("content.ArticlePage", on_delete=models.CASCADE, related_name="+")
+
+    panels = [FieldPanel("article")]
+
+
+class GuideRegionPage(CachedPageMixin, Page):  # type: ignore[misc]
+    region = models.CharField(
+        "body region",
+        max_length=30,
+        choices=REGIONS,
+        help_text="Its place on the body map, and which safety questions the page asks first.",
+    )
+    intro = models.TextField(
+        max_length=400,
+        blank=True,
+        help_text="One or two sentences on which part of the body this covers; shown under "
+        "the title and in the guide's list.",
+        validators=[linkcheck.check_text],
+    )
+    body = StreamField(
+        BodyBlock(),
+        blank=True,
+        help_text="General education on pain in this region, shown after the safety questions.",
+    )
+    article_tags = ClusterTaggableManager(
+        "article tags",
+        through=GuideRegionArticleTag,
+        blank=True,
+        help_text="Live articles with any of these tags are listed after the featured ones.",
+    )
+
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("region"),
+        FieldPanel("intro"),
+        FieldPanel("body"),
+        InlinePanel("featured_articles", label="Featured articles", heading="Featured articles"),
+        FieldPanel("article_tags"),
+    ]
+    search_fields = [
+        *Page.search_fields,
+        index.SearchField("intro", boost=2),
+        index.SearchField("body"),
+    ]
+    parent_page_types = ["content.GuidePage"]
+    subpage_types: list[str] = []
+
+    class Meta:
+        verbose_name = "guide region"
+
+    def clean(self) -> None:
+        super().clean()
+        other = GuideRegionPage.objects.filter(region=self.region).exclude(pk=self.pk).first()
+        if self.region and other is not None:
+            raise ValidationError(
+                {"region": f"The page “{other.title}” already covers this region."}
+            )
+
+    def featured(self) -> list[ArticlePage]:
+        """The featured articles that are live, in the editor's order."""
+        ids = [item.article_id for item in self.featured_articles.all()]
+        live = live_articles().in_bulk(ids)
+        return [live[pk] for pk in dict.fromkeys(ids) if pk in live]
+
+    def tagged(self, *, leave_out: list[ArticlePage]) -> list[ArticlePage]:
+        """Other live articles with any of the page's article tags, newest first."""
+        names = [tag.name for tag in self.article_tags.all()]
+        if not names:
+            return []
+        found = live_articles().filter(tags__name__in=names).distinct()
+        return list(found.exclude(pk__in=[a.pk for a in leave_out])[:GUIDE_TAGGED_COUNT])
+
+    def exercises(self) -> list[Exercise]:
+        found = Exercise.objects.filter(regions__slug=self.region).order_by("name")
+        return list(found[:GUIDE_EXERCISE_COUNT])
+
+    def get_context(self, request: HttpRequest, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context(request, *args, **kwargs)
+        screen = screen_for([self.region])
+        featured = self.featured()
+        context.update(
+            screen=screen,
+            form=ScreenForm(screen=screen) if screen else None,
+            featured=featured,
+            tagged=self.tagged(leave_out=featured),
+            exercises=self.exercises(),
+        )
         return context
