@@ -377,6 +377,13 @@ class AssignForm(forms.Form):
         max_length=NOTE_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
+    screen_first = forms.BooleanField(
+        label="Ask the safety questions before the first session",
+        required=False,
+        initial=True,
+        help_text="The red-flag screen for the program's body region. A yes or not sure stops "
+        "the program and flags it for you.",
+    )
 
     def __init__(self, *args: Any, clinician: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -40,6 +40,7 @@ from mend.core.zones import time_zone_names as time_zone_names
 from mend.core.zones import validate_time_zone as validate_time_zone
 from mend.exercises import progress
 from mend.exercises.dosage import Dosage, DosageError, PainRule
+from mend.safety.models import ScreenResult
 
 CC_BY = "CC-BY-4.0"
 CC_BY_URL = "https://creativecommons.org/licenses/by/4.0/"
@@ -366,6 +367,11 @@ class AssignmentQuerySet(models.QuerySet["Assignment"]):
         return self.filter(status=Assignment.Status.ACTIVE)
 
 
+class PauseCause(models.TextChoices):
+    SEVERE_PAIN = "severe-pain", "Severe pain in a session"
+    RED_FLAG = "red-flag", "A safety question answered yes or not sure"
+
+
 class Assignment(models.Model):
     class Status(models.TextChoices):
         ACTIVE = "active", "Active"
@@ -404,9 +410,30 @@ class Assignment(models.Model):
     paused_at = models.DateTimeField(
         null=True,
         blank=True,
-        help_text="Stopped after severe pain until a clinician has looked: no sessions meanwhile.",
+        help_text="Stopped (severe pain, or a safety question answered yes or not sure): no "
+        "sessions until it is cleared.",
     )
     pause_reason = models.CharField(max_length=300, blank=True)
+    pause_cause = models.CharField(max_length=12, choices=PauseCause.choices, blank=True)
+    screen_first = models.BooleanField(
+        "safety questions first",
+        default=False,
+        help_text="The red-flag screen is asked before the first session (and, for a routine "
+        "the patient started, again every MEND_SCREEN_RECHECK_DAYS).",
+    )
+    screened_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="When the screen was last passed, or a clinician cleared a stop.",
+    )
+    stop_screen = models.ForeignKey(
+        ScreenResult,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="The answers that stopped it.",
+    )
     morning_email = models.BooleanField(
         "email me the morning-after question",
         default=False,

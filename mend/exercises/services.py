@@ -21,11 +21,12 @@ from django.db.models import F, Max
 from mend.accounts.models import User
 from mend.care import services as care
 from mend.care.models import Episode, Flag
-from mend.exercises import progress, tasks
+from mend.exercises import progress, stops, tasks
 from mend.exercises.dosage import Dosage, PainRule
 from mend.exercises.models import (
     Assignment,
     Exercise,
+    PauseCause,
     Program,
     ProgramItem,
     ProgramVersion,
@@ -312,12 +313,14 @@ def assign(
     weeks: int | None,
     time_zone: str,
     note: str,
+    screen_first: bool,
     now: dt.datetime,
 ) -> Assignment:
     """Assign a program in an episode of care: templates and assigned programs are copied first.
 
     The episode must be open and the assigning clinician's own: that is what
     puts the program, and the sessions logged in it, in the clinician's view.
+    With screen_first, the patient answers the red-flag screen before the first session.
     """
     if not can_edit(source, by) and not (source.is_template and is_clinician(by)):
         raise ExerciseError("Only clinicians assign programs.")
@@ -338,6 +341,7 @@ def assign(
         patient=episode.patient,
         clinician=by,
         episode=episode,
+        screen_first=screen_first,
         start_date=start_date,
         end_date=_end_date(start_date, weeks),
         time_zone=time_zone,
@@ -385,6 +389,7 @@ def start_routine(
         program=program,
         patient=patient,
         clinician=None,
+        screen_first=True,
         start_date=today,
         end_date=_end_date(today, dosage.weeks),
         time_zone=time_zone,
@@ -454,14 +459,11 @@ def finish(assignment: Assignment, *, by: User, now: dt.datetime) -> None:
 # Session logs and the pain rule.
 
 
-STOPPED = "This program is stopped after severe pain until a clinician has looked at it."
-
-
 def _check_open(assignment: Assignment, today: dt.date) -> None:
     if assignment.status == Assignment.Status.FINISHED:
         raise ExerciseError("This program has finished, so it takes no new sessions.")
     if assignment.paused_at:
-        raise ExerciseError(STOPPED)
+        raise ExerciseError(stops.stopped_message(assignment))
     if today < assignment.start_date:
         raise ExerciseError(f"This program starts on {assignment.start_date:%-d %B %Y}.")
     if assignment.end_date is not None and today > assignment.end_date:
@@ -500,6 +502,8 @@ def log_session(
         raise ExerciseError("Only the patient can log their own sessions.")
     today = assignment.local_date(now)
     _check_open(assignment, today)
+    if stops.screen_due(assignment, now=now):
+        raise ExerciseError(stops.SCREEN_FIRST)
     items = list(assignment.program.items.select_related("exercise"))
     by_position = {item.position: item for item in items}
     if not done or not set(done) <= set(by_position):
@@ -593,7 +597,7 @@ def answer_sudden(log: SessionLog, *, by: User, answer: str, now: dt.datetime) -
         f"{log.local_date:%-d %b %Y}; something sudden happened: {said}."
     )
     Assignment.objects.filter(pk=assignment.pk, paused_at__isnull=True).update(
-        paused_at=now, pause_reason=reason
+        paused_at=now, pause_reason=reason, pause_cause=PauseCause.SEVERE_PAIN
     )
     if assignment.episode_id:
         care.raise_flag(
@@ -601,13 +605,6 @@ def answer_sudden(log: SessionLog, *, by: User, answer: str, now: dt.datetime) -
         )
     assignment.refresh_from_db()
     return assignment
-
-
-def resume_after_review(episode_id: int) -> int:
-    """The clinician cleared the severe-pain flag: the episode's stopped programs go on."""
-    return Assignment.objects.filter(episode_id=episode_id, paused_at__isnull=False).update(
-        paused_at=None, pause_reason=""
-    )
 
 
 def due_morning_checks(patient: User, *, now: dt.datetime) -> list[tuple[Assignment, SessionLog]]:

@@ -28,7 +28,7 @@ from django.db import transaction
 from mend.accounts.models import User
 from mend.care import services as care
 from mend.care.models import Episode
-from mend.exercises import library_io, services
+from mend.exercises import library_io, services, stops
 from mend.exercises.models import Assignment, Exercise, Program
 from mend.outcomes import demo as demo_outcomes
 
@@ -128,8 +128,10 @@ def load_demo_programs(
             time_zone="UTC",
             note="Three times a week. Pain up to 5/10 is fine if it has "
             "settled by the next morning.",
+            screen_first=True,
             now=start,
         )
+        _pass_screen(assignment, now=start)
         for days_ago, during, after in DEMO_SESSIONS:
             when = now - dt.timedelta(days=days_ago)
             services.log_session(
@@ -147,6 +149,16 @@ def load_demo_programs(
         made.append(f"program {DEMO_PROGRAM} for {patient.email}")
         made += [f"questionnaire {name} for {patient.email}" for name in answered]
     return made
+
+
+def _pass_screen(assignment: Assignment, *, now: dt.datetime) -> None:
+    """The demo patient answered no to every safety question before the first session."""
+    screen = stops.screen_for(assignment)
+    if screen is not None:
+        stops.answer_screen(
+            assignment, by=assignment.patient, screen=screen, checked_confirmed=False, now=now,
+            answers={q.key: "no" for q in screen.question_list()},
+        )  # fmt: skip
 
 
 def _program(

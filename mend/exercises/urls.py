@@ -17,6 +17,7 @@ urlpatterns = [
     path("me/programs/<row_id:pk>/", views.program_page, name="program"),
     path("me/programs/<row_id:pk>/play/", views.play, name="play"),
     path("me/programs/<row_id:pk>/log/", views.log_session, name="log"),
+    path("me/programs/<row_id:pk>/screen/", views.screen, name="screen"),
     path("me/programs/<row_id:pk>/settled/", views.settled, name="settled"),
     path("me/programs/<row_id:pk>/finish/", views.finish, name="finish"),
     path("me/programs/<row_id:pk>/share/", views.share, name="share"),

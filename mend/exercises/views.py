@@ -24,10 +24,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from mend.accounts.models import User
 from mend.care import services as care_services
 from mend.care.models import Episode, booking_url
-from mend.core.http import clinician_or_404
+from mend.core.http import clinician_or_404, no_store
 from mend.core.pagecache import CACHE_HEADER
 from mend.exercises import handout as handouts
-from mend.exercises import links, services, summaries
+from mend.exercises import links, services, stops, summaries
 from mend.exercises.filters import LibraryFilter
 from mend.exercises.forms import (
     AddItemForm,
@@ -52,6 +52,10 @@ from mend.exercises.models import (
 )
 from mend.outcomes import services as outcome_services
 from mend.outcomes import summaries as outcome_summaries
+from mend.safety import services as safety
+from mend.safety.forms import ScreenForm
+from mend.safety.models import Screen
+from mend.safety.screening import URGENT
 
 EXERCISES_PER_PAGE = 24
 RATINGS = range(11)
@@ -111,6 +115,8 @@ def start(request: HttpRequest, slug: str) -> HttpResponse:
             now=timezone.now(),
         )
         messages.success(request, f"{exercise.name} is now in your programs.")
+        if stops.screen_due(assignment, now=timezone.now()):
+            return redirect("exercises:screen", assignment.program_id)
         return redirect("exercises:program", assignment.program_id)
     return render(request, "exercises/start.html", {"exercise": exercise, "dosage": dosage})
 
@@ -160,6 +166,9 @@ def _program_context(request: HttpRequest, program: Program, **extra: Any) -> di
         ),
         "recent_logs": logs[::-1][:10],
         "is_open": assignment.is_open(assignment.local_date(now)),
+        "screen_due": stops.screen_due(assignment, now=now),
+        "stopped_message": stops.stopped_message(assignment) if assignment.paused_at else "",
+        "may_resume_itself": stops.may_resume_itself(assignment),
         "settle_log": services.pending_settle_question(assignment, now=now),
         "booking_url": booking_url(),
         "share_choices": _share_choices(assignment),
@@ -200,6 +209,8 @@ def program_page(request: HttpRequest, pk: int) -> HttpResponse:
 def play(request: HttpRequest, pk: int) -> HttpResponse:
     found = _get_own_program(request, pk)
     context = _program_context(request, found)
+    if context["screen_due"]:
+        return redirect("exercises:screen", pk)
     context["plan"] = summaries.player_plan(
         found, context["items"], clock_percent=settings.MEND_PLAYER_CLOCK_PERCENT
     )
@@ -230,6 +241,56 @@ def log_session(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(reverse("exercises:program", args=[pk]) + "#progress")
 
 
+def _screen_context(found: Program, screen: Screen | None, **extra: Any) -> dict[str, Any]:
+    assignment = found.assignment
+    return {
+        "program": found,
+        "assignment": assignment,
+        "screen": screen,
+        "booking_url": _booking_url(assignment),
+        "stopped_message": stops.stopped_message(assignment) if assignment.paused_at else "",
+        "may_resume_itself": stops.may_resume_itself(assignment),
+        **extra,
+    }
+
+
+@require_http_methods(["GET", "POST"])
+def screen(request: HttpRequest, pk: int) -> HttpResponse:
+    """The red-flag screen for a program: before its first session, on its recheck, and to
+    resume a stopped routine the patient started. A yes or not sure stops the program."""
+    found = _get_own_program(request, pk)
+    assignment = found.assignment
+    chosen = stops.screen_for(assignment)
+    if chosen is None or not (
+        assignment.paused_at or stops.screen_due(assignment, now=timezone.now())
+    ):
+        return redirect("exercises:program", pk)
+    context = _screen_context(found, chosen)
+    if assignment.paused_at and not stops.may_resume_itself(assignment):
+        return no_store(render(request, "exercises/screen.html", context))
+    ask_checked = bool(assignment.paused_at)
+    if request.method == "GET":
+        form = ScreenForm(screen=chosen, ask_checked=ask_checked)
+        return no_store(render(request, "exercises/screen.html", context | {"form": form}))
+    form = ScreenForm(request.POST, screen=chosen, ask_checked=ask_checked)
+    if not form.is_valid():
+        return render(request, "exercises/screen.html", context | {"form": form}, status=400)
+    try:
+        result = stops.answer_screen(
+            assignment, by=request.user, screen=chosen, answers=form.answers(),  # type: ignore[arg-type]
+            checked_confirmed=form.cleaned_data.get("checked", False), now=timezone.now(),
+        )  # fmt: skip
+    except stops.StopError as error:
+        form.add_error(error.field if error.field in form.fields else None, error.message)
+        return render(request, "exercises/screen.html", context | {"form": form}, status=409)
+    if result.is_clear:
+        messages.success(request, "Thank you. Nothing in your answers stops this program.")
+        return redirect("exercises:play", pk)
+    found.assignment.refresh_from_db()
+    context = _screen_context(found, chosen, result=result, advice=safety.advice_for(result.level))
+    return no_store(render(request, "exercises/screen_stopped.html", context))
+
+
 def _severe_log(request: HttpRequest, pk: int, log_pk: int) -> tuple[Program, SessionLog]:
     found = _get_own_program(request, pk)
     log = (
@@ -251,6 +312,7 @@ def sudden(request: HttpRequest, pk: int, log_pk: int) -> HttpResponse:
         "log": log,
         "booking_url": _booking_url(found.assignment),
         "emergency_number": settings.MEND_EMERGENCY_NUMBER,
+        "advice": safety.advice_for(URGENT),
     }
     if log.sudden_answered_at:
         return render(request, "exercises/sudden_done.html", context)
@@ -614,6 +676,7 @@ def clinic_assign(request: HttpRequest, pk: int) -> HttpResponse:
             weeks=data["weeks"],
             time_zone=data["time_zone"],
             note=data["note"],
+            screen_first=data["screen_first"],
             now=timezone.now(),
         )
     except services.ExerciseError as error:

@@ -8,3 +8,6 @@ class SafetyConfig(AppConfig):
     label = "safety"
     verbose_name = "Safety screens"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from mend.safety import signals  # noqa: F401  (connects the receivers)

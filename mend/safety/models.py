@@ -21,6 +21,7 @@ from django.db.models import Q
 from django.utils import timezone
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
+from wagtail.admin.panels import FieldPanel
 from wagtail.models import Orderable
 
 from mend.care.models import Episode
@@ -78,6 +79,11 @@ class Screen(ClusterableModel):
             for q in self.questions.all().order_by("sort_order", "pk")
         ]
 
+    def content(self) -> tuple[object, ...]:
+        """What a person is shown: a change to any of it is a new version."""
+        asked = tuple(self.question_list())
+        return (self.name, self.region, self.intro.strip(), self.source_list(), asked)
+
     def source_list(self) -> list[str]:
         return [line.strip() for line in self.sources.splitlines() if line.strip()]
 
@@ -93,6 +99,17 @@ class ScreenQuestion(Orderable):
     )
     hint = models.CharField(max_length=300, blank=True)
     level = models.CharField(max_length=10, choices=LEVEL_CHOICES)
+
+    panels = [FieldPanel("text"), FieldPanel("level"), FieldPanel("hint"), FieldPanel("key")]
+
+    class Meta(Orderable.Meta):
+        constraints = [
+            models.UniqueConstraint(
+                fields=["screen", "key"],
+                name="screen_question_key_unique",
+                violation_error_message="Each question of a screen needs its own key.",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.text

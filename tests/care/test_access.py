@@ -90,7 +90,7 @@ def record(
     exercises.add_item(program, by=ana.user, exercise=Exercise.objects.get(), now=NOW)
     assignment = exercises.assign(
         program, by=ana.user, episode=episode, start_date=NOW.date(), weeks=None,
-        time_zone="UTC", note="", now=NOW,
+        time_zone="UTC", note="", screen_first=False, now=NOW,
     )  # fmt: skip
     exercises.log_session(
         assignment, by=patient, done=[1], pain_now=2, pain_during=3, effort=4, note="",

@@ -93,6 +93,7 @@ def clinic(live_server: Any, time_machine: TimeMachineFixture) -> dict[str, Any]
         weeks=12,
         time_zone=ZONE,
         note="",
+        screen_first=False,
         now=now,
     )
     return {"url": live_server.url, "episode": episode, "patient": patient, "program": program}

@@ -13,7 +13,7 @@ import pytest
 from mend.accounts.models import User
 from mend.care import services as care
 from mend.care.models import Episode
-from mend.exercises import library_io, services
+from mend.exercises import library_io, services, stops
 from mend.exercises.models import Assignment, Exercise, Program
 from mend.exercises.starter import EXERCISES
 
@@ -87,6 +87,7 @@ def make_assignment(
         start: dt.date = TODAY,
         weeks: int | None = 12,
         time_zone: str = "UTC",
+        screen_first: bool = False,
         **program_options: Any,
     ) -> Assignment:
         program = make_program(*exercises, **program_options)
@@ -98,6 +99,7 @@ def make_assignment(
             weeks=weeks,
             time_zone=time_zone,
             note="",
+            screen_first=screen_first,
             now=NOW,
         )
 
@@ -134,3 +136,21 @@ def log(patient: User) -> Callable[..., Any]:
         )
 
     return make
+
+
+@pytest.fixture
+def pass_screen() -> Callable[..., Any]:
+    """Answer no to every safety question of an assignment's screen."""
+
+    def answer(assignment: Assignment, *, now: dt.datetime = NOW, checked: bool = False) -> Any:
+        screen = stops.screen_for(assignment)
+        return stops.answer_screen(
+            assignment,
+            by=assignment.patient,
+            screen=screen,
+            answers={q.key: "no" for q in screen.question_list()},
+            checked_confirmed=checked,
+            now=now,
+        )
+
+    return answer

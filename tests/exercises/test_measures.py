@@ -21,7 +21,7 @@ pytestmark = pytest.mark.django_db
 def assign(program: Program, clinician: User, episode: Episode) -> None:
     services.assign(
         program, by=clinician, episode=episode, start_date=TODAY, weeks=None, time_zone="UTC",
-        note="", now=NOW,
+        note="", screen_first=False, now=NOW,
     )  # fmt: skip
 
 

@@ -79,7 +79,9 @@ def test_start_this_routine_makes_a_one_exercise_program_for_oneself(
         again = client.post(url, {"time_zone": "Asia/Tokyo"})
 
     assignment = Assignment.objects.get()
-    assert response["Location"] == again["Location"] == f"/me/programs/{assignment.program_id}/"
+    # Before the first session of a routine of one's own: the safety questions.
+    screen = f"/me/programs/{assignment.program_id}/screen/"
+    assert response["Location"] == again["Location"] == screen
     assert assignment.patient == patient and assignment.clinician is None
     assert assignment.time_zone == "Asia/Tokyo" and assignment.start_date == dt.date(2026, 11, 5)
     assert assignment.program.weekdays == "024" and assignment.program.sessions_per_day == 2
@@ -227,6 +229,7 @@ def test_clinician_list_shows_adherence_last_pain_and_flags(
         weeks=None,
         time_zone="UTC",
         note="",
+        screen_first=False,
         now=NOW,
     )
     client.force_login(clinician)

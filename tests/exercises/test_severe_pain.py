@@ -185,10 +185,13 @@ def test_another_clinician_cannot_clear_the_flag(
     assert Flag.objects.open().exists()
 
 
-def test_a_private_routine_stops_without_flagging_anyone(patient: User, stretch: Exercise) -> None:
+def test_a_private_routine_stops_without_flagging_anyone(
+    patient: User, stretch: Exercise, pass_screen: Any
+) -> None:
     own = services.start_routine(
         patient=patient, exercise=stretch, dosage=stretch.dosage, time_zone="UTC", now=NOW
     )
+    pass_screen(own)
     outcome = services.log_session(
         own, by=patient, done=[1], pain_now=8, pain_during=8, effort=None, note="",
         token=uuid.uuid4(), now=NOW,
