@@ -29,6 +29,11 @@ def sign_in(page: Page, email: str, password: str) -> None:
     page.locator('button[type="submit"]').click()
 
 
+def answer_all_no(page: Page) -> None:
+    for choice in page.locator('input[type="radio"][value="no"]').all():
+        choice.check()
+
+
 def fits_the_screen(page: Page) -> bool:
     return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
 
@@ -46,8 +51,11 @@ def test_patient_follows_the_routine_and_the_clinician_sees_it(page: Page, demo_
     expect(page.locator(".dosage")).to_contain_text("Hold 30–60 s · each leg")
     page.get_by_role("button", name="Start this routine").click()
 
-    expect(page.get_by_role("heading", level=1)).to_have_text("Standing hamstring stretch")
-    page.get_by_role("link", name="Play today's session").click()
+    # The safety questions come first; no to every one opens the player.
+    heading = page.get_by_role("heading", level=1)
+    expect(heading).to_have_text("Safety questions before you exercise")
+    answer_all_no(page)
+    page.get_by_role("button", name="Continue").click()
 
     player = page.locator("[data-player][data-ready]")
     expect(player.get_by_role("heading", level=2)).to_have_text("Standing hamstring stretch")
