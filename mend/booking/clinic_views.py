@@ -25,6 +25,7 @@ from mend.booking.forms import PlanForm, RuleForm, TimeOffForm
 from mend.booking.identity import verified_account
 from mend.booking.models import Appointment, AvailabilityRule, Clinician, Mode, TimeOff
 from mend.booking.views import HttpResponseSeeOther, page, private
+from mend.core.http import no_store
 
 WEEK = 7
 
@@ -55,7 +56,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     visits = (
         Appointment.objects.visible_to(request.user)
         .filter(clinician=clinician, start__gte=since, start__lt=until)
-        .select_related("visit_type", "location")
+        .select_related("visit_type", "location", "intake_screen")
         .order_by("start")
     )
     by_day: dict[Any, list[dict[str, Any]]] = defaultdict(list)
@@ -83,7 +84,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         request.build_absolute_uri(reverse("booking:feed", args=[feed_token])) if feed_token else ""
     )
     context = {"clinician": clinician, "days": days, "feed_url": feed_url}
-    return page(request, "booking/clinic/dashboard.html", context)
+    # Patients' names, intake and safety answers: kept by no cache (DESIGN.md).
+    return no_store(page(request, "booking/clinic/dashboard.html", context))
 
 
 def _mark(request: HttpRequest, pk: int, status: str) -> HttpResponse:

@@ -4,7 +4,8 @@ Three doctors of physical therapy at one clinic, with video visits too; the
 three visit types; weekly hours; and a few visits already booked in the coming
 days. Idempotent: what exists is left as it is, what is missing is made. The
 clinicians are the demo accounts `mend load_demo` creates (made here, without
-a password, if that has not run).
+a password, if that has not run). The initial evaluation, a new patient's visit,
+asks the general safety screen at booking.
 """
 
 from __future__ import annotations
@@ -29,11 +30,14 @@ from mend.booking.models import (
     VisitType,
 )
 from mend.core import roles
+from mend.safety import services as safety
 
 ZONE = "America/New_York"
 CLINIC = "Riverside Physical Therapy"
 ADDRESS = "120 Riverside Avenue, Suite 4\nSpringfield"
 EITHER, VIRTUAL, IN_PERSON = "either", "virtual", "in_person"
+# Visit types whose patients answer the red-flag screen at booking: a new patient's.
+SCREENED = frozenset({"initial-evaluation"})
 
 
 @dataclass(frozen=True)
@@ -145,7 +149,9 @@ def _location(created: list[str]) -> Location:
 def _visit_type(data: dict[str, object], created: list[str]) -> VisitType:
     visit_type = VisitType.objects.filter(slug=data["slug"]).first()
     if visit_type is None:
-        visit_type = VisitType.objects.create(**data)
+        # Visit types carry no body region, so the screen for any region (None if there is none).
+        screen = safety.screen_for(()) if data["slug"] in SCREENED else None
+        visit_type = VisitType.objects.create(**data, intake_screen=screen)
         created.append(f"visit type {visit_type.name}")
     return visit_type
 

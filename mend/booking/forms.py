@@ -12,6 +12,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from mend.booking.models import AvailabilityRule, Clinician, Location, Mode, VisitType, Weekday
+from mend.safety.forms import ScreenForm
 
 REQUIRED = "Required field missing"
 EMAIL_INVALID = "Email address invalid"
@@ -90,6 +91,15 @@ class DetailsForm(ContactFields):
             {"question": question, "answer": self.cleaned_data.get(f"intake_{index}", "").strip()}
             for index, question in enumerate(self.questions)
         ]
+
+
+def screen_form(visit_type: VisitType, data: Any = None) -> ScreenForm | None:
+    """The visit type's safety questions for the details form, or None if it asks none.
+    Prefixed, so a question's key never meets the flow's or the contact fields' names."""
+    screen = visit_type.active_intake_screen()
+    if screen is None:
+        return None
+    return ScreenForm(data, screen=screen, prefix="screen")
 
 
 class CancelForm(forms.Form):

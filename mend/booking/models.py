@@ -22,6 +22,7 @@ from mend.booking import slots, tokens
 from mend.booking.constraints import PostgresExclusionConstraint, TsTzRange
 from mend.booking.zones import validate_zone
 from mend.care.models import Episode
+from mend.safety.models import Screen, ScreenResult
 
 
 class Mode(models.TextChoices):
@@ -101,6 +102,17 @@ class VisitType(models.Model):
     intake_questions = models.TextField(
         blank=True, help_text="Asked when booking, one question per line. Answers are optional."
     )
+    intake_screen = models.ForeignKey(
+        Screen,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name="safety questions at booking",
+        help_text=(
+            "Asked at booking; a yes does not block the booking, the clinician sees it first."
+        ),
+    )
     is_active = models.BooleanField(default=True)
 
     class Meta:
@@ -145,6 +157,11 @@ class VisitType(models.Model):
 
     def is_free(self) -> bool:
         return self.price == 0
+
+    def active_intake_screen(self) -> Screen | None:
+        """The safety screen booking asks, unless it has been switched off."""
+        screen = self.intake_screen
+        return screen if screen is not None and screen.is_active else None
 
 
 class Clinician(models.Model):
@@ -349,6 +366,15 @@ class Appointment(models.Model):
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.BOOKED)
     video_link = models.URLField(blank=True, max_length=300)
     intake_answers = models.JSONField(default=list, blank=True)
+    intake_screen = models.ForeignKey(
+        ScreenResult,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+        help_text="The answers to the visit type's safety questions, given when booking.",
+    )
     series = models.ForeignKey(
         CareSeries, null=True, blank=True, on_delete=models.SET_NULL, related_name="appointments"
     )

@@ -10,13 +10,18 @@ there and reads as "That time was just taken". A busy database (a deadlock, a
 serialisation failure, a lock timeout) gets one more try on a fresh
 transaction, then reads as "taken" too, never as a server error. Email and
 queued work happen only ``on_commit``.
+
+A visit type may ask a red-flag screen at booking (``VisitType.intake_screen``).
+Its answers are stored in the same unit of work as the visit, so a try that is
+rolled back takes its answers and their flag with it. A yes or not sure never
+stops the booking: it flags the episode, and the pages show the advice.
 """
 
 from __future__ import annotations
 
 import itertools
 import secrets
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any, TypeVar
@@ -52,6 +57,8 @@ from mend.booking.models import (
 from mend.care import services as care
 from mend.care.models import Episode
 from mend.core.db import Contended, retry_once
+from mend.safety import services as safety
+from mend.safety.models import ScreenResult
 
 TAKEN = "That time was just taken."
 GONE_BY = "That time has already passed."
@@ -61,6 +68,7 @@ REPLAYED = "This booking was already made. Check your email for the confirmation
 NOT_CHANGEABLE = "This visit can no longer be changed."
 STARTED = "This visit has already started. Please call the clinic."
 BUSY = "The calendar is busy right now and this could not be saved. Please try again."
+UNSCREENED = "Please answer the safety questions before booking."
 
 T = TypeVar("T")
 
@@ -104,8 +112,11 @@ def book(
     answers: list[dict[str, str]],
     now: datetime,
     request_key: str | None = None,
+    screen_answers: Mapping[str, str] | None = None,
 ) -> Appointment:
-    """Book a visit a patient chose; "first available" takes the first clinician free then."""
+    """Book a visit a patient chose; "first available" takes the first clinician free then.
+    screen_answers: the answers to the visit type's safety screen, if it asks one."""
+    _check_screened(want.visit_type, screen_answers)
 
     def take() -> Appointment:
         appointment = create_appointment(
@@ -115,6 +126,7 @@ def book(
             answers=answers,
             now=now,
             request_key=request_key,
+            screen_answers=screen_answers,
         )
         _on_commit(tasks.after_booking, appointment.pk)
         return appointment
@@ -133,8 +145,10 @@ def create_appointment(
     hold: SlotHold | None = None,
     notice: timedelta | None = None,
     series: CareSeries | None = None,
+    screen_answers: Mapping[str, str] | None = None,
 ) -> Appointment:
-    """The rechecked write, without email: call inside a transaction."""
+    """The rechecked write, without email: call inside a transaction. Answers to the visit
+    type's safety screen, when given, are stored and linked in the same transaction."""
     _check_want(want, start, now)
     if request_key and Appointment.objects.filter(request_key=request_key).exists():
         raise BookingError(REPLAYED)
@@ -148,10 +162,14 @@ def create_appointment(
     if start not in free:
         raise _unavailable(want, start, now=now, notice=notice, ignore=ignore)
     clinician_id = free[start][0]
+    episode = _episode(contact.patient, clinician_id, now=now)
     appointment = Appointment(
         clinician_id=clinician_id,
         patient=contact.patient,
-        episode=_episode(contact.patient, clinician_id, now=now),
+        episode=episode,
+        intake_screen=_intake_screen(
+            want.visit_type, screen_answers, patient=contact.patient, episode=episode, now=now
+        ),
         name=contact.name,
         email=contact.email,
         phone=contact.phone,
@@ -180,6 +198,40 @@ def _episode(patient: User | None, clinician_id: int, *, now: datetime) -> Episo
         )
     except care.CareError:
         return None  # a clinician booking a visit with themselves is in nobody's care
+
+
+def _check_screened(visit_type: VisitType, screen_answers: Mapping[str, str] | None) -> None:
+    """A patient booking a visit type that asks a screen must answer it (a yes is fine)."""
+    if screen_answers is None and visit_type.active_intake_screen() is not None:
+        raise BookingError(UNSCREENED)
+
+
+def _intake_screen(
+    visit_type: VisitType,
+    screen_answers: Mapping[str, str] | None,
+    *,
+    patient: User | None,
+    episode: Episode | None,
+    now: datetime,
+) -> ScreenResult | None:
+    """Store the answers to the visit type's screen; a positive answer flags the episode
+    (its email goes on commit) but never stops the booking. A guest's answers are kept with
+    no patient: the visit holds them."""
+    screen = visit_type.active_intake_screen()
+    if screen is None or screen_answers is None:
+        return None
+    try:
+        return safety.record(
+            patient=patient,
+            screen=screen,
+            answers=screen_answers,
+            purpose=ScreenResult.Purpose.INTAKE,
+            now=now,
+            episode=episode,
+        )
+    except safety.SafetyError as error:
+        # Only if the screen changed between the form and this write: the form asks again.
+        raise BookingError(error.message) from None
 
 
 def _check_want(want: Want, start: datetime, now: datetime) -> None:
@@ -590,11 +642,17 @@ def _accepts(entry: WaitlistEntry, want: Want) -> bool:
 
 
 def claim_offer(
-    offer: WaitlistOffer, *, contact: Contact, answers: list[dict[str, str]], now: datetime
+    offer: WaitlistOffer,
+    *,
+    contact: Contact,
+    answers: list[dict[str, str]],
+    now: datetime,
+    screen_answers: Mapping[str, str] | None = None,
 ) -> Appointment:
     """The first offered patient to claim the held time books it; the others are told."""
     held = offer.hold
     want = Want(held.visit_type, held.mode, held.location, held.clinician)
+    _check_screened(want.visit_type, screen_answers)
 
     def take() -> Appointment:
         _lock([held.clinician])
@@ -611,6 +669,7 @@ def claim_offer(
             now=now,
             hold=hold,
             notice=timedelta(0),
+            screen_answers=screen_answers,
         )
         SlotHold.objects.filter(pk=hold.pk).update(status=SlotHold.Status.CLAIMED)
         WaitlistEntry.objects.filter(pk=offer.entry_id).update(status=WaitlistEntry.Status.BOOKED)

@@ -34,8 +34,17 @@ from mend.booking.availability import (
     free_times,
     next_after,
 )
-from mend.booking.forms import CancelForm, DetailsForm, WaitlistForm, new_request_key
+from mend.booking.forms import (
+    CancelForm,
+    DetailsForm,
+    WaitlistForm,
+    new_request_key,
+    screen_form,
+)
 from mend.booking.models import Appointment, Clinician, SlotHold, WaitlistOffer
+from mend.safety import services as safety
+from mend.safety.forms import ScreenForm
+from mend.safety.screening import ANSWER_NAMES, EMERGENCY, LEVEL_NAMES
 
 
 class HttpResponseSeeOther(HttpResponseRedirect):
@@ -163,11 +172,12 @@ def details(request: HttpRequest) -> HttpResponse:
         later = tuple(next_after(free, selection.start))
         context = _flow_context(selection, now=now, alternatives=later, free=free)
         return _flow_page(request, context, status=409)
+    visit_type = selection.want().visit_type
     form = DetailsForm(
         initial=_initial_contact(request) | {"request_key": new_request_key()},
-        questions=selection.want().visit_type.questions(),
+        questions=visit_type.questions(),
     )
-    return _details_page(request, selection, form, free=free)
+    return _details_page(request, selection, form, screen=screen_form(visit_type), free=free)
 
 
 def _initial_contact(request: HttpRequest) -> dict[str, str]:
@@ -182,6 +192,7 @@ def _details_page(
     selection: flow.Selection,
     form: DetailsForm,
     *,
+    screen: ScreenForm | None,
     free: dict[datetime, tuple[int, ...]],
     alternatives: tuple[datetime, ...] = (),
     status: int = 200,
@@ -193,6 +204,7 @@ def _details_page(
     context = {
         "s": selection,
         "form": form,
+        "screen_form": screen,
         "clinician": clinician,
         "when": formatting.when(selection.start, selection.tz),
         "zone_label": formatting.zone_label(selection.tz, selection.start),
@@ -213,9 +225,10 @@ def _book(request: HttpRequest, selection: flow.Selection, *, now: datetime) -> 
     assert selection.start is not None
     want = selection.want()
     form = DetailsForm(request.POST, questions=want.visit_type.questions())
-    if not form.is_valid():
+    screen = screen_form(want.visit_type, request.POST)
+    if not _all_valid(form, screen):
         free = free_times(want, now=now, around=selection.start)
-        return _details_page(request, selection, form, free=free, status=400)
+        return _details_page(request, selection, form, screen=screen, free=free, status=400)
     data = form.cleaned_data
     contact = services.Contact(
         name=data["name"],
@@ -232,15 +245,27 @@ def _book(request: HttpRequest, selection: flow.Selection, *, now: datetime) -> 
             answers=form.answers(),
             now=now,
             request_key=data["request_key"],
+            screen_answers=screen.answers() if screen else None,
         )
     except services.BookingError as error:
         form.add_error(None, error.message)
         free = free_times(want, now=now, around=selection.start)
         return _details_page(
-            request, selection, form, free=free, alternatives=error.alternatives, status=409
+            request,
+            selection,
+            form,
+            screen=screen,
+            free=free,
+            alternatives=error.alternatives,
+            status=409,
         )
     messages.success(request, f"You are booked. We have sent the details to {appointment.email}.")
     return HttpResponseSeeOther(reverse("booking:manage", args=[appointment.manage_token()]))
+
+
+def _all_valid(*forms: DetailsForm | ScreenForm | None) -> bool:
+    """Validate every form given (so each shows its errors at once), skipping None."""
+    return all([form.is_valid() for form in forms if form is not None])
 
 
 # Managing a visit: by its secret link, or signed in by its id (visible_to)
@@ -262,7 +287,9 @@ class Access:
 
 
 def _access(request: HttpRequest, token: str | None, pk: int | None) -> Access:
-    found = Appointment.objects.select_related("visit_type", "clinician", "location")
+    found = Appointment.objects.select_related(
+        "visit_type", "clinician", "location", "intake_screen__screen"
+    )
     if token is not None:
         uid = tokens.manage_uid(token)
         appointment = found.filter(uid=uid).first() if uid else None
@@ -291,7 +318,37 @@ def _manage_page(
         "form": form or CancelForm(),
         "answers": [item for item in appointment.intake_answers if item.get("answer")],
     }
+    context |= _screen_context(request, access, now=now)
     return page(request, "booking/manage.html", context, status=status)
+
+
+def _screen_context(request: HttpRequest, access: Access, *, now: datetime) -> dict[str, Any]:
+    """The safety questions answered at booking. The patient (by the link, or signed in as
+    themselves) gets the advice their answers call for while the visit is ahead; anyone else
+    who may see the visit (its clinician) gets the answers first, in the clinician's zone."""
+    appointment, result = access.appointment, access.appointment.intake_screen
+    if result is None:
+        return {}
+    for_patient = access.kind == "manage" or (
+        appointment.patient_id is not None and appointment.patient_id == request.user.pk
+    )
+    zone = appointment.time_zone if for_patient else appointment.clinician.time_zone
+    positive = [
+        item
+        | {"answer_name": ANSWER_NAMES[item["answer"]], "level_name": LEVEL_NAMES[item["level"]]}
+        for item in result.positive_answers()
+    ]
+    advice = None
+    if for_patient and result.level and appointment.is_changeable(now):
+        advice = safety.advice_for(result.level)
+    return {
+        "screen": result,
+        "screen_for_patient": for_patient,
+        "screen_positive": positive,
+        "screen_taken": formatting.when(result.taken_at, zone),
+        "advice": advice,
+        "advice_first": advice is not None and advice.level == EMERGENCY,
+    }
 
 
 @private
@@ -538,13 +595,20 @@ def _offer(token: str) -> WaitlistOffer:
 
 
 def _offer_page(
-    request: HttpRequest, token: str, offer: WaitlistOffer, form: DetailsForm, *, status: int = 200
+    request: HttpRequest,
+    token: str,
+    offer: WaitlistOffer,
+    form: DetailsForm,
+    *,
+    screen: ScreenForm | None,
+    status: int = 200,
 ) -> HttpResponse:
     hold, now = offer.hold, timezone.now()
     context = {
         "offer": offer,
         "hold": hold,
         "form": form,
+        "screen_form": screen,
         "open": hold.is_open(now),
         "claimed": hold.status == SlotHold.Status.CLAIMED,
         "when": formatting.when(hold.start, offer.entry.time_zone),
@@ -563,17 +627,20 @@ def claim(request: HttpRequest, token: str) -> HttpResponse:
         "email": offer.entry.email,
         "request_key": new_request_key(),
     }
-    form = DetailsForm(initial=initial, questions=offer.hold.visit_type.questions())
-    return _offer_page(request, token, offer, form)
+    visit_type = offer.hold.visit_type
+    form = DetailsForm(initial=initial, questions=visit_type.questions())
+    return _offer_page(request, token, offer, form, screen=screen_form(visit_type))
 
 
 @private
 @require_POST
 def claim_confirm(request: HttpRequest, token: str) -> HttpResponse:
     offer = _offer(token)
-    form = DetailsForm(request.POST, questions=offer.hold.visit_type.questions())
-    if not form.is_valid():
-        return _offer_page(request, token, offer, form, status=400)
+    visit_type = offer.hold.visit_type
+    form = DetailsForm(request.POST, questions=visit_type.questions())
+    screen = screen_form(visit_type, request.POST)
+    if not _all_valid(form, screen):
+        return _offer_page(request, token, offer, form, screen=screen, status=400)
     data = form.cleaned_data
     contact = services.Contact(
         name=data["name"],
@@ -584,10 +651,14 @@ def claim_confirm(request: HttpRequest, token: str) -> HttpResponse:
     )
     try:
         appointment = services.claim_offer(
-            offer, contact=contact, answers=form.answers(), now=timezone.now()
+            offer,
+            contact=contact,
+            answers=form.answers(),
+            now=timezone.now(),
+            screen_answers=screen.answers() if screen else None,
         )
     except services.BookingError as error:
         form.add_error(None, error.message)
-        return _offer_page(request, token, offer, form, status=409)
+        return _offer_page(request, token, offer, form, screen=screen, status=409)
     messages.success(request, f"You are booked. We have sent the details to {appointment.email}.")
     return HttpResponseSeeOther(reverse("booking:manage", args=[appointment.manage_token()]))

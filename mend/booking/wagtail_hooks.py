@@ -65,7 +65,8 @@ class VisitTypeViewSet(ModelViewSet):
         "name", "slug", "description", "position", "duration_minutes",
         "buffer_before_minutes", "buffer_after_minutes", "price", "currency",
         "allows_virtual", "allows_in_person", "min_notice_minutes", "horizon_days",
-        "cancellation_window_hours", "cancellation_policy", "intake_questions", "is_active",
+        "cancellation_window_hours", "cancellation_policy", "intake_questions", "intake_screen",
+        "is_active",
     ]  # fmt: skip
 
 
@@ -118,7 +119,8 @@ class AppointmentViewSet(ModelViewSet):
     inspect_view_enabled = True
     inspect_view_fields = [
         "uid", "clinician", "visit_type", "start", "end", "mode", "location", "status",
-        "name", "email", "phone", "patient", "episode", "video_link", "intake_answers", "series",
+        "name", "email", "phone", "patient", "episode", "video_link", "intake_answers",
+        "intake_screen", "series",
         "sequence", "created_at", "updated_at", "cancelled_at", "cancelled_by",
         "cancellation_reason", "time_zone",
     ]  # fmt: skip
