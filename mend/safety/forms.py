@@ -7,6 +7,7 @@ from django import forms
 from mend.safety import screening
 from mend.safety.models import ANSWER_CHOICES, Screen
 
+ANSWER_PLEASE = "Answer this question: yes, no or not sure."
 CHECKED_LABEL = (
     "A doctor or physical therapist has checked me since I was told to stop, and said I may "
     "exercise again."
@@ -26,7 +27,7 @@ class ScreenForm(forms.Form):
                 choices=ANSWER_CHOICES,
                 widget=forms.RadioSelect(attrs={"class": "answers"}),
                 help_text=question.hint,
-                error_messages={"required": "Answer this question: yes, no or not sure."},
+                error_messages={"required": ANSWER_PLEASE, "invalid_choice": ANSWER_PLEASE},
             )
         if ask_checked:
             self.fields["checked"] = forms.BooleanField(

@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# axe-core on the guide, the safety screens and their advice, the exercise screen and the
+# booking intake, at 360 px and desktop width (bench/axe_pages.py), on the demo clinic.
+# Needs LH: a scratch folder with the npm install of axe-core@4.14.1 (../shared/bench/ux/).
+#   LH=/some/scratch bench/axe.sh
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source bench/lib.sh
+: "${LH:?set LH to the folder with the npm install of axe-core}"
+AXE=$LH/node_modules/axe-core/axe.min.js
+bench_env
+export DATABASE_URL="sqlite:///$work/axe.sqlite3"
+demo_database
+start_server
+base=http://127.0.0.1:$PORT
+status=0
+echo "== anonymous: the guide and each screen, with the advice of each level"
+$BIN/python bench/axe_pages.py "$base" "$AXE" /guide/ /guide/calf-achilles/ /guide/low-back/ \
+  /safety/achilles-calf/ /safety/low-back/ /safety/knee/ /safety/general/ \
+  "POST:/safety/achilles-calf/#pop=unsure" "POST:/safety/low-back/#tearing=yes" \
+  "POST:/safety/knee/#locked=yes" "POST:/safety/general/" || status=1
+echo "== the demo patient: a routine's screen, its stop, and booking intake"
+routine=$($BIN/python -m mend shell -v 0 -c "
+from mend.accounts.models import User
+from mend.exercises import services
+from mend.exercises.models import Exercise
+from django.utils import timezone
+pat = User.objects.get(email='pat@riverside-pt.example')
+stretch = Exercise.objects.get(slug='standing-hamstring-stretch')
+print(services.start_routine(patient=pat, exercise=stretch, dosage=stretch.dosage, time_zone='UTC', now=timezone.now()).program_id)")
+$BIN/python bench/axe_pages.py "$base" "$AXE" --login pat@riverside-pt.example:demo-patient-2026 \
+  "/me/programs/$routine/screen/" "POST:/me/programs/$routine/screen/#gap=yes" \
+  "/me/programs/$routine/" "/me/safety/" || status=1
+$BIN/python -m mend load_booking_demo >/dev/null
+for width in 360px desktop; do
+  # A free time for the new-patient visit (its intake asks the general screen); each width books one.
+  details=$($BIN/python -m mend shell -v 0 -c "
+from urllib.parse import urlencode
+from django.utils import timezone
+from mend.booking.availability import Want, free_times
+from mend.booking.models import VisitType
+start = next(iter(free_times(Want(VisitType.objects.get(slug='initial-evaluation'), 'virtual'), now=timezone.now())))
+print('/book/details/?' + urlencode({'visit': 'initial-evaluation', 'mode': 'virtual', 'clinician': 'any', 'tz': 'UTC', 'date': start.date().isoformat(), 'start': start.isoformat()}))")
+  $BIN/python bench/axe_pages.py "$base" "$AXE" --login pat@riverside-pt.example:demo-patient-2026 \
+    --width $width "$details" "POST:$details#screen-chest-breath=yes" || status=1
+done
+stop_server
+exit $status
