@@ -77,8 +77,7 @@ def main() -> int:
                 wide = page.evaluate("document.documentElement.scrollWidth > window.innerWidth")
                 print(
                     f"{label:8} {target}: {len(violations)} violations, "
-                    f"{len(result['passes'])} rules passed"
-                    + (", SCROLLS SIDEWAYS" if wide else "")
+                    f"{len(result['passes'])} rules passed" + (", SCROLLS SIDEWAYS" if wide else "")
                 )
                 total += int(wide)
                 for violation in violations:
