@@ -139,7 +139,7 @@ def test_an_inactive_screen_is_not_asked(
     [
         (None, "Answer this question: yes, no or not sure."),
         ("", "Answer this question: yes, no or not sure."),
-        ("maybe", "Select a valid choice."),  # a forged answer
+        ("maybe", "Answer this question: yes, no or not sure."),  # a forged answer
     ],
 )
 def test_an_unanswered_question_is_not_a_no_and_nothing_is_stored(
