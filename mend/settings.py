@@ -142,6 +142,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "mend.core.audit.AuditMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -292,6 +293,10 @@ if MEND_SCREEN_RECHECK_DAYS < 1:
 MEND_CARE_ACCESS_DAYS = env_int("MEND_CARE_ACCESS_DAYS", 30)
 if MEND_CARE_ACCESS_DAYS < 0:
     raise ImproperlyConfigured("MEND_CARE_ACCESS_DAYS must be 0 or more days.")
+# How long an admin's break-glass access to one patient's record lasts.
+MEND_BREAK_GLASS_MINUTES = env_int("MEND_BREAK_GLASS_MINUTES", 60)
+if not 1 <= MEND_BREAK_GLASS_MINUTES <= 24 * 60:
+    raise ImproperlyConfigured("MEND_BREAK_GLASS_MINUTES must be from 1 to 1440 minutes.")
 MEND_BOOKING_HOLD_MINUTES = env_int("MEND_BOOKING_HOLD_MINUTES", 30)
 MEND_BOOKING_WAITLIST_OFFERS = env_int("MEND_BOOKING_WAITLIST_OFFERS", 3)
 if min(MEND_BOOKING_STEP_MINUTES, MEND_BOOKING_HOLD_MINUTES, MEND_BOOKING_WAITLIST_OFFERS) < 1:

@@ -25,6 +25,7 @@ from mend.booking.forms import PlanForm, RuleForm, TimeOffForm
 from mend.booking.identity import verified_account
 from mend.booking.models import Appointment, AvailabilityRule, Clinician, Mode, TimeOff
 from mend.booking.views import HttpResponseSeeOther, page, private
+from mend.core import audit
 from mend.core.http import no_store
 
 WEEK = 7
@@ -39,7 +40,9 @@ def _get_clinician(request: HttpRequest) -> Clinician:
 
 def _get_visit_for_clinician(request: HttpRequest, clinician: Clinician, pk: int) -> Appointment:
     visible = Appointment.objects.visible_to(request.user).filter(clinician=clinician)
-    return get_object_or_404(visible.select_related("visit_type", "location"), pk=pk)
+    visit = get_object_or_404(visible.select_related("visit_type", "location", "patient"), pk=pk)
+    audit.read(request, visit.patient, visit)
+    return visit
 
 
 # The week ahead
@@ -56,10 +59,11 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     visits = (
         Appointment.objects.visible_to(request.user)
         .filter(clinician=clinician, start__gte=since, start__lt=until)
-        .select_related("visit_type", "location", "intake_screen")
+        .select_related("visit_type", "location", "intake_screen", "patient")
         .order_by("start")
     )
     by_day: dict[Any, list[dict[str, Any]]] = defaultdict(list)
+    audit.read_all(request, visits, lambda visit: visit.patient)
     for visit in visits:
         local, ends = visit.start.astimezone(clinician.zone), visit.end.astimezone(clinician.zone)
         by_day[local.date()].append(
@@ -235,7 +239,8 @@ def feed(request: HttpRequest, token: str) -> HttpResponse:
     now = timezone.now()
     visits = clinician.appointments.filter(
         start__gte=now - timedelta(days=30), start__lte=now + timedelta(days=366)
-    ).select_related("visit_type", "location", "clinician")
+    ).select_related("visit_type", "location", "clinician", "patient")
+    audit.read_all(request, visits, lambda visit: visit.patient, actor=clinician.user)
     return HttpResponse(
         ics.feed(clinician, visits, now=now), content_type="text/calendar; charset=utf-8"
     )

@@ -21,7 +21,7 @@ from django.db.models import Q
 from mend.booking import slots, tokens
 from mend.booking.constraints import PostgresExclusionConstraint, TsTzRange
 from mend.booking.zones import validate_zone
-from mend.care.models import Episode
+from mend.care.models import Episode, patients_opened_by
 from mend.safety.models import Screen, ScreenResult
 
 
@@ -280,16 +280,18 @@ class TimeOff(models.Model):
 
 class AppointmentQuerySet(models.QuerySet["Appointment"]):
     def visible_to(self, user: Any) -> AppointmentQuerySet:
-        """The patient's own visits; everything for admins; for a clinician, their guests'
-        visits (all a guest ever gave is that booking) and the visits of the episodes of
-        care that grant them access."""
+        """The patient's own visits; for a clinician, their guests' visits (all a guest ever
+        gave is that booking) and the visits of the episodes of care that grant them access;
+        an admin's by break-glass; everything for staff given the permission to view visits
+        (a front desk; admins hold every permission, so they are not counted here)."""
         if not user.is_authenticated:
             return self.none()
-        if user.is_superuser or user.has_perm("booking.view_appointment"):
+        if not user.is_superuser and user.has_perm("booking.view_appointment"):
             return self
         guests = Q(clinician__user=user, patient__isnull=True)
         in_care = Q(episode__in=Episode.objects.granting(user).values("pk"))
-        return self.filter(Q(patient=user) | guests | in_care)
+        opened = Q(patient__in=patients_opened_by(user))
+        return self.filter(Q(patient=user) | guests | in_care | opened)
 
     def live(self) -> AppointmentQuerySet:
         """Visits that take up the clinician's time: all but cancelled ones."""

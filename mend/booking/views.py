@@ -42,6 +42,7 @@ from mend.booking.forms import (
     screen_form,
 )
 from mend.booking.models import Appointment, Clinician, SlotHold, WaitlistOffer
+from mend.core import audit
 from mend.safety import services as safety
 from mend.safety.forms import ScreenForm
 from mend.safety.screening import ANSWER_NAMES, EMERGENCY, LEVEL_NAMES
@@ -297,6 +298,7 @@ def _access(request: HttpRequest, token: str | None, pk: int | None) -> Access:
             raise Http404("No such visit.")
         return Access(appointment, "manage", token)
     appointment = get_object_or_404(found.visible_to(request.user), pk=pk)
+    audit.read(request, appointment.patient, appointment)
     return Access(appointment, "visit", pk or 0)
 
 

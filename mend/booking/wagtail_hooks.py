@@ -25,6 +25,7 @@ from mend.booking.models import (
     VisitType,
     WaitlistEntry,
 )
+from mend.core.audited_admin import AuditedModelViewSet
 
 
 class BookedThroughTheFlowPolicy(ModelPermissionPolicy):
@@ -105,7 +106,7 @@ class TimeOffViewSet(ModelViewSet):
     copy_view_enabled = False
 
 
-class AppointmentViewSet(ModelViewSet):
+class AppointmentViewSet(AuditedModelViewSet):
     model = Appointment
     icon = "calendar"
     menu_label = "Visits"
@@ -127,7 +128,7 @@ class AppointmentViewSet(ModelViewSet):
     copy_view_enabled = False
 
 
-class WaitlistEntryViewSet(ModelViewSet):
+class WaitlistEntryViewSet(AuditedModelViewSet):
     model = WaitlistEntry
     icon = "list-ul"
     menu_label = "Waitlist"

@@ -29,6 +29,19 @@ def access_window() -> dt.timedelta:
     return dt.timedelta(days=settings.MEND_CARE_ACCESS_DAYS)
 
 
+def break_glass_window() -> dt.timedelta:
+    return dt.timedelta(minutes=settings.MEND_BREAK_GLASS_MINUTES)
+
+
+def patients_opened_by(user: Any, *, now: dt.datetime | None = None) -> Any:
+    """The patients (ids, as a subquery) whose record this admin has opened by break-glass
+    and may still see now. Admins see no patient data otherwise, except as a clinician
+    through an episode; every ``visible_to`` asks this and nothing else about admins."""
+    if not user.is_authenticated or not user.is_superuser:
+        return BreakGlass.objects.none().values("patient_id")
+    return BreakGlass.objects.open_to(user, now=now or timezone.now()).values("patient_id")
+
+
 class EpisodeQuerySet(models.QuerySet["Episode"]):
     def granting(self, user: Any, *, now: dt.datetime | None = None) -> EpisodeQuerySet:
         """The episodes through which user, as their clinician, may see patient data now."""
@@ -40,13 +53,20 @@ class EpisodeQuerySet(models.QuerySet["Episode"]):
             | Q(status=Episode.Status.FINISHED, discharged_at__gte=since)
         )
 
-    def visible_to(self, user: Any, *, now: dt.datetime | None = None) -> EpisodeQuerySet:
-        """The patient's own episodes; a clinician's episodes inside the window; admins all."""
+    def for_staff(self, user: Any, *, now: dt.datetime | None = None) -> EpisodeQuerySet:
+        """The episodes staff may read now: their own as clinician (``granting``), and every
+        episode of a patient an admin has opened by break-glass."""
         if not user.is_authenticated:
             return self.none()
-        if user.is_superuser:
-            return self.all()
-        return self.filter(Q(patient=user) | Q(pk__in=self.granting(user, now=now).values("pk")))
+        granting = self.granting(user, now=now).values("pk")
+        return self.filter(Q(pk__in=granting) | Q(patient__in=patients_opened_by(user, now=now)))
+
+    def visible_to(self, user: Any, *, now: dt.datetime | None = None) -> EpisodeQuerySet:
+        """The patient's own episodes; a clinician's episodes inside the window; an admin's
+        only by break-glass."""
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(Q(patient=user) | Q(pk__in=self.for_staff(user, now=now).values("pk")))
 
     def active(self) -> EpisodeQuerySet:
         return self.filter(status=Episode.Status.ACTIVE)
@@ -136,7 +156,8 @@ class EpisodeDataQuerySet(models.QuerySet[Any]):
     """For rows that belong to an episode: seen by whoever may see the episode."""
 
     def visible_to(self, user: Any, *, now: dt.datetime | None = None) -> Any:
-        """The patient's own; the clinician's while the episode grants access; admins all."""
+        """The patient's own; the clinician's while the episode grants access; an admin's
+        by break-glass."""
         return self.filter(episode__in=Episode.objects.visible_to(user, now=now).values("pk"))
 
     def of_patient(self, user: Any) -> Any:
@@ -284,3 +305,52 @@ class Flag(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_cause_display()}: {self.detail}"
+
+
+# Break-glass: an admin opens one patient's record outside any episode, with a reason.
+
+BREAK_GLASS_REASON_MIN = 10
+
+
+class BreakGlassQuerySet(models.QuerySet["BreakGlass"]):
+    def open_to(self, user: Any, *, now: dt.datetime) -> BreakGlassQuerySet:
+        return self.filter(admin=user, opened_at__lte=now, expires_at__gt=now)
+
+
+class BreakGlass(models.Model):
+    """An admin's access to one patient's record for a while, given a reason; it is in the
+    audit log and the practice is emailed (HIPAA 164.312(a)(2)(ii), emergency access)."""
+
+    admin = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="break_glass_grants"
+    )
+    patient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="break_glass_opened"
+    )
+    reason = models.TextField(max_length=1000)
+    opened_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+    emailed_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    objects = BreakGlassQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "break-glass access"
+        verbose_name_plural = "break-glass access"
+        ordering = ["-opened_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(expires_at__gt=models.F("opened_at")),
+                name="break_glass_expires_after_opening",
+                violation_error_message="Break-glass access must end after it opens.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(patient=models.F("admin")),
+                name="break_glass_not_own_record",
+                violation_error_message="Your own record needs no break-glass.",
+            ),
+        ]
+        indexes = [models.Index(fields=["admin", "expires_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.admin} opened {self.patient}'s record at {self.opened_at:%Y-%m-%d %H:%M}"

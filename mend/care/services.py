@@ -17,13 +17,17 @@ from django.dispatch import Signal
 from mend.accounts.models import User
 from mend.care import tasks
 from mend.care.models import (
+    BREAK_GLASS_REASON_MIN,
     REVIEW_MINUTES,
     REVIEW_NOTE_MAX_LENGTH,
+    BreakGlass,
     Episode,
     Flag,
     Invitation,
     ReviewTime,
+    break_glass_window,
 )
+from mend.core import audit
 from mend.core.roles import is_clinician
 
 # Sent with flag= and now= once a clinician clears a flag: apps that stopped
@@ -234,3 +238,30 @@ def clear_flag(flag: Flag, *, by: User, note: str, now: dt.datetime) -> Flag:
         flag.refresh_from_db()
         flag_cleared.send(sender=Flag, flag=flag, now=now)
     return flag
+
+
+# Break-glass
+
+
+def break_glass(*, admin: User, patient_email: str, reason: str, now: dt.datetime) -> BreakGlass:
+    """Open one patient's record to an admin for ``MEND_BREAK_GLASS_MINUTES``, for a reason:
+    recorded in the audit log, and the practice is emailed once the grant is stored."""
+    if not admin.is_superuser:
+        raise CareError("Only the practice's admins can open a record this way.")
+    reason = reason.strip()
+    if len(reason) < BREAK_GLASS_REASON_MIN:
+        raise CareError(f"Say why in at least {BREAK_GLASS_REASON_MIN} characters.", field="reason")
+    patient = User.objects.filter(email__iexact=patient_email.strip()).first()
+    if patient is None:
+        raise CareError("No account has this address.", field="patient")
+    if patient.pk == admin.pk:
+        raise CareError("Your own record needs no break-glass.", field="patient")
+    with transaction.atomic():
+        grant = BreakGlass.objects.create(
+            admin=admin, patient=patient, reason=reason, opened_at=now,
+            expires_at=now + break_glass_window(),
+        )  # fmt: skip
+        audit.record(admin, action=audit.Action.BREAK_GLASS, patient=patient, obj=grant,
+                     detail=reason)  # fmt: skip
+    transaction.on_commit(lambda: tasks.send_break_glass_email.enqueue(grant.pk), robust=True)
+    return grant

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django_tasks import task
 
-from mend.care.models import Flag, Invitation
+from mend.care.models import BreakGlass, Flag, Invitation
 
 
 @task()
@@ -66,5 +66,32 @@ def send_flag_email(flag_id: int) -> bool:
         ).send()
     except Exception:
         Flag.objects.filter(pk=flag_id).update(emailed_at=None)  # a retry may send
+        raise
+    return True
+
+
+@task()
+def send_break_glass_email(grant_id: int) -> bool:
+    """Tell the practice an admin opened a record by break-glass, once. Who and when only:
+    the reason and the record stay behind the sign-in, in the audit log it links to."""
+    claimed = BreakGlass.objects.filter(pk=grant_id, emailed_at__isnull=True).update(
+        emailed_at=timezone.now()
+    )
+    if not claimed:
+        return False
+    grant = BreakGlass.objects.select_related("admin").get(pk=grant_id)
+    context = {
+        "grant": grant,
+        "site_name": settings.MEND_SITE_NAME,
+        "url": settings.BASE_URL + reverse("audit_log:index"),
+    }
+    try:
+        EmailMessage(
+            subject=f"Break-glass access on {settings.MEND_SITE_NAME}",
+            body=render_to_string("care/email/break_glass.txt", context),
+            to=[settings.MEND_PRACTICE_EMAIL],
+        ).send()
+    except Exception:
+        BreakGlass.objects.filter(pk=grant_id).update(emailed_at=None)  # a retry may send
         raise
     return True

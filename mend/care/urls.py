@@ -16,4 +16,6 @@ urlpatterns = [
     path("clinic/care/<row_id:pk>/discharge/", views.discharge, name="discharge"),
     path("clinic/care/flags/<row_id:pk>/clear/", views.clear_flag, name="clear_flag"),
     path("clinic/care/invitations/<row_id:pk>/withdraw/", views.withdraw, name="withdraw"),
+    path("clinic/break-glass/", views.break_glass, name="break_glass"),
+    path("clinic/break-glass/open/", views.open_break_glass, name="open_break_glass"),
 ]

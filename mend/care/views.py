@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Prefetch
@@ -14,8 +15,9 @@ from django.views.decorators.http import require_GET, require_POST
 
 from mend.accounts.models import User
 from mend.care import services
-from mend.care.forms import DischargeForm, InviteForm
-from mend.care.models import Episode, Flag, Invitation
+from mend.care.forms import BreakGlassForm, DischargeForm, InviteForm
+from mend.care.models import BreakGlass, Episode, Flag, Invitation
+from mend.core import audit
 from mend.core.http import clinician_or_404, no_store
 
 # The patient
@@ -70,6 +72,7 @@ def _clinic_page(
         .prefetch_related(Prefetch("flags", Flag.objects.open(), to_attr="open_flags"))
     )
     episodes.sort(key=lambda episode: not episode.open_flags)  # flagged first
+    audit.read_all(request, episodes, lambda episode: episode.patient)
     for episode in episodes:
         episode.discharge_error = errors.get(f"discharge-{episode.pk}", "")
         for flag in episode.open_flags:
@@ -151,3 +154,53 @@ def clear_flag(request: HttpRequest, pk: int) -> HttpResponse:
         return _clinic_page(request, status=status, errors={f"flag-{pk}": error.message})
     messages.success(request, "Flag cleared.")
     return redirect("care:clinic")
+
+
+# The practice's admin: break-glass
+
+
+def _admin_or_404(request: HttpRequest) -> User:
+    user = request.user
+    if not user.is_authenticated or not user.is_superuser:
+        raise Http404("No such page.")
+    return user  # type: ignore[return-value]
+
+
+def _break_glass_page(
+    request: HttpRequest, user: User, form: BreakGlassForm | None = None, status: int = 200
+) -> HttpResponse:
+    grants = BreakGlass.objects.open_to(user, now=timezone.now()).select_related("patient")
+    context = {
+        "form": form or BreakGlassForm(),
+        "grants": grants,
+        "minutes": settings.MEND_BREAK_GLASS_MINUTES,
+    }
+    return no_store(render(request, "care/break_glass.html", context, status=status))
+
+
+@require_GET
+def break_glass(request: HttpRequest) -> HttpResponse:
+    return _break_glass_page(request, _admin_or_404(request))
+
+
+@require_POST
+def open_break_glass(request: HttpRequest) -> HttpResponse:
+    user = _admin_or_404(request)
+    form = BreakGlassForm(request.POST)
+    if not form.is_valid():
+        return _break_glass_page(request, user, form, status=400)
+    try:
+        grant = services.break_glass(
+            admin=user, patient_email=form.cleaned_data["patient"],
+            reason=form.cleaned_data["reason"], now=timezone.now(),
+        )  # fmt: skip
+    except services.CareError as error:
+        form.add_error(error.field, error.message)
+        return _break_glass_page(request, user, form, status=409)
+    ends = timezone.localtime(grant.expires_at)
+    messages.warning(
+        request,
+        f"{grant.patient.get_public_name()}'s record is open to you until {ends:%H:%M %Z}. "
+        "Every page you read is in the audit log; the practice has been told.",
+    )
+    return redirect("care:break_glass")

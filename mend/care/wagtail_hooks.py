@@ -3,18 +3,20 @@
 Patients and clinicians work at /me/care/ and /clinic/care/; here the
 practice sees every episode and invitation. An episode opened here is in
 force at once (source "opened by the practice"), as the issue of who is in
-whose care is the practice's to settle.
+whose care is the practice's to settle. Every look and change here is in
+the audit log (mend.core.audited_admin).
 """
 
 from __future__ import annotations
 
 from wagtail import hooks
-from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
+from wagtail.admin.viewsets.model import ModelViewSetGroup
 
 from mend.care.models import Episode, Invitation, ReviewTime
+from mend.core.audited_admin import AuditedModelViewSet
 
 
-class EpisodeViewSet(ModelViewSet):
+class EpisodeViewSet(AuditedModelViewSet):
     model = Episode
     icon = "group"
     menu_label = "Episodes"
@@ -29,7 +31,8 @@ class EpisodeViewSet(ModelViewSet):
     inspect_view_enabled = True
 
 
-class InvitationViewSet(ModelViewSet):
+class InvitationViewSet(AuditedModelViewSet):
+    patient_field = ""  # an address, not yet an account
     model = Invitation
     icon = "mail"
     menu_label = "Invitations"
@@ -40,10 +43,11 @@ class InvitationViewSet(ModelViewSet):
     copy_view_enabled = False
 
 
-class ReviewTimeViewSet(ModelViewSet):
+class ReviewTimeViewSet(AuditedModelViewSet):
     """Review minutes, where the practice corrects one before a claim goes out."""
 
     model = ReviewTime
+    patient_field = "episode.patient"
     icon = "time"
     menu_label = "Review time"
     list_display = ["episode", "clinician", "on", "minutes", "created_at"]

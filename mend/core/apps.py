@@ -7,3 +7,8 @@ class CoreConfig(AppConfig):
     name = "mend.core"
     label = "core"
     verbose_name = "Mend core"
+
+    def ready(self) -> None:
+        from mend.core import audit
+
+        audit.connect_signals()

@@ -1,10 +1,18 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
+
+from mend.core.http import no_store
+from mend.core.models import AuditEvent
+
+ACCESS_PER_PAGE = 50
 
 
 @require_GET
@@ -29,3 +37,12 @@ def robots_txt(request: HttpRequest) -> HttpResponse:
         f"Sitemap: {settings.BASE_URL}/sitemap.xml",
     ]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
+
+
+@login_required
+@require_GET
+def my_access(request: HttpRequest) -> HttpResponse:
+    """Who looked at or changed the signed-in person's record, and when (newest first)."""
+    events = AuditEvent.objects.about(request.user)
+    page = Paginator(events, ACCESS_PER_PAGE).get_page(request.GET.get("page"))
+    return no_store(render(request, "core/access.html", {"page": page}))

@@ -30,7 +30,7 @@ from wagtail.models import Orderable
 from wagtail.search import index
 from wagtail.search.queryset import SearchableQuerySetMixin
 
-from mend.care.models import Episode
+from mend.care.models import Episode, patients_opened_by
 from mend.core.models import LeadVideo
 from mend.core.models import validate_video_url as validate_video_url  # old migrations
 from mend.core.regions import REGIONS as REGIONS  # filed under these; the Region table holds them
@@ -226,9 +226,7 @@ class ProgramQuerySet(models.QuerySet["Program"]):
     def visible_to(self, user: Any) -> ProgramQuerySet:
         if not user.is_authenticated:
             return self.none()
-        if user.is_superuser:
-            return self.all()
-        rule = Q(assignment__patient=user)
+        rule = Q(assignment__patient=user) | Q(assignment__patient__in=patients_opened_by(user))
         if is_clinician(user):
             rule |= Q(assignment__episode__in=_episodes_granting(user))
             rule |= Q(owner=user, assignment__isnull=True)
@@ -356,9 +354,7 @@ class AssignmentQuerySet(models.QuerySet["Assignment"]):
     def visible_to(self, user: Any) -> AssignmentQuerySet:
         if not user.is_authenticated:
             return self.none()
-        if user.is_superuser:
-            return self.all()
-        rule = Q(patient=user)
+        rule = Q(patient=user) | Q(patient__in=patients_opened_by(user))
         if is_clinician(user):
             rule |= Q(episode__in=_episodes_granting(user))
         return self.filter(rule)
@@ -481,9 +477,7 @@ class SessionLogQuerySet(models.QuerySet["SessionLog"]):
     def visible_to(self, user: Any) -> SessionLogQuerySet:
         if not user.is_authenticated:
             return self.none()
-        if user.is_superuser:
-            return self.all()
-        rule = Q(assignment__patient=user)
+        rule = Q(assignment__patient=user) | Q(assignment__patient__in=patients_opened_by(user))
         if is_clinician(user):
             rule |= Q(assignment__episode__in=_episodes_granting(user))
         return self.filter(rule)

@@ -30,6 +30,7 @@ from django.views.decorators.http import require_GET, require_POST
 from mend.care import monitoring
 from mend.care import services as care_services
 from mend.care.models import REVIEW_MINUTES, REVIEW_NOTE_MAX_LENGTH, Episode, ReviewTime
+from mend.core import audit
 from mend.core.http import no_store
 from mend.exercises.models import Assignment, SessionLog
 from mend.outcomes.models import Response
@@ -112,6 +113,7 @@ def _get_episode(request: HttpRequest, pk: int) -> Episode:
     episode = found.select_related("patient", "clinician").first()
     if episode is None:
         raise Http404("No such episode in your care.")
+    audit.read(request, episode.patient, episode)
     return episode
 
 

@@ -24,6 +24,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from mend.accounts.models import User
 from mend.care import services as care_services
 from mend.care.models import Episode, booking_url
+from mend.core import audit
 from mend.core.http import clinician_or_404, no_store
 from mend.core.pagecache import CACHE_HEADER
 from mend.exercises import handout as handouts
@@ -465,6 +466,8 @@ def _get_clinic_program(request: HttpRequest, pk: int) -> Program:
     program = found.first()
     if program is None:
         raise Http404("No such program.")
+    if program.assignment_or_none is not None:
+        audit.read(request, program.assignment_or_none.patient, program)
     return program
 
 
@@ -484,7 +487,9 @@ def _get_item(program: Program, item_pk: int) -> ProgramItem:
 @require_GET
 def clinic_programs(request: HttpRequest) -> HttpResponse:
     user = clinician_or_404(request)
-    return render(request, "exercises/clinic/programs.html", _programs_context(user))
+    context = _programs_context(user)
+    audit.read_all(request, context["assigned"], lambda program: program.assignment.patient)
+    return render(request, "exercises/clinic/programs.html", context)
 
 
 def _programs_context(user: User, form: NewProgramForm | None = None) -> dict[str, Any]:
@@ -723,6 +728,8 @@ def clinic_patients(request: HttpRequest) -> HttpResponse:
         for episode in Episode.objects.granting(user).select_related("patient")
         if episode.patient_id not in listed
     ]
+    audit.read_all(request, [row.patient for row in rows], lambda patient: patient)
+    audit.read_all(request, waiting, lambda episode: episode.patient)
     context = {"rows": rows, "without_programs": waiting}
     return render(request, "exercises/clinic/patients.html", context)
 
@@ -752,7 +759,7 @@ PATIENT_LOG_FIELDS = (
 @require_GET
 def clinic_patient(request: HttpRequest, pk: int) -> HttpResponse:
     user = clinician_or_404(request)
-    found = Episode.objects.all() if user.is_superuser else Episode.objects.granting(user)
+    found = Episode.objects.for_staff(user)
     episodes = list(found.filter(patient_id=pk).select_related("patient"))
     assignments = list(
         Assignment.objects.visible_to(user)
@@ -764,6 +771,7 @@ def clinic_patient(request: HttpRequest, pk: int) -> HttpResponse:
     )
     if not episodes:
         raise Http404("No such patient in your care.")
+    audit.read(request, episodes[0].patient, episodes[0].patient)
     now = timezone.now()
     logs = list(
         SessionLog.objects.visible_to(user)

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from mend.accounts.models import User
 from mend.care.models import Episode
+from mend.core import audit
 from mend.core.http import no_store
 from mend.core.roles import is_clinician
 from mend.outcomes import services, summaries
@@ -134,16 +135,16 @@ def _thanks(response: Response) -> str:
 
 
 def _get_clinic_episode(request: HttpRequest, pk: int) -> Episode:
-    """An episode through which this clinician may see data now (admins: any), or 404."""
+    """An episode through which this clinician may see data now (admins: by break-glass),
+    or 404."""
     user = request.user
     if not user.is_authenticated or not (is_clinician(user) or user.is_superuser):
         raise Http404("No such episode.")
-    episodes = (
-        Episode.objects.visible_to(user) if user.is_superuser else Episode.objects.granting(user)
-    )
+    episodes = Episode.objects.for_staff(user)
     found = episodes.select_related("patient", "clinician").filter(pk=pk).first()
     if found is None:
         raise Http404("No such episode.")
+    audit.read(request, found.patient, found)
     return found
 
 

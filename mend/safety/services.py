@@ -19,6 +19,7 @@ from django.db.models import F
 from mend.accounts.models import User
 from mend.care import services as care
 from mend.care.models import Episode, Flag
+from mend.core import audit
 from mend.core.regions import REGIONS
 from mend.safety import advice, screening, shipped
 from mend.safety.models import Screen, ScreenQuestion, ScreenResult
@@ -98,6 +99,8 @@ def record(
         checked_confirmed=checked_confirmed,
         taken_at=now,
     )
+    audit.record(patient, action=audit.Action.SCREEN_ANSWERED, patient=patient, obj=result,
+                 detail=f"{screen.slug} v{screen.version}: {outcome.level or 'clear'}")  # fmt: skip
     if not outcome.clear and episode is not None:
         care.raise_flag(
             episode=episode,

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from mend.care.models import Episode, booking_url
+from mend.core import audit
 from mend.core.http import clinician_or_404, no_store
 from mend.safety import services
 from mend.safety.forms import ScreenForm
@@ -52,9 +53,10 @@ def mine(request: HttpRequest) -> HttpResponse:
 def clinic_episode(request: HttpRequest, pk: int) -> HttpResponse:
     """The screens answered in one episode, for the clinician it grants access to."""
     user = clinician_or_404(request)
-    episode = Episode.objects.granting(user).filter(pk=pk).select_related("patient").first()
+    episode = Episode.objects.for_staff(user).filter(pk=pk).select_related("patient").first()
     if episode is None:
         raise Http404("No such episode in your care.")
+    audit.read(request, episode.patient, episode)
     results = ScreenResult.objects.visible_to(user).filter(episode=episode)
     context = {"episode": episode, "results": results[:50]}
     return no_store(render(request, "safety/clinic_episode.html", context))

@@ -14,6 +14,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.test import Client
+from django.utils import timezone
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -194,8 +195,12 @@ def test_others_see_no_review_time(
         assert not ReviewTime.objects.visible_to(user).exists()
 
 
-def test_an_admin_sees_all_review_time(entry: ReviewTime) -> None:
+def test_an_admin_sees_review_time_only_by_break_glass(entry: ReviewTime, patient: User) -> None:
     admin = User.objects.create_superuser(email="boss@clinic.example", password="x" * 12)
+    assert list(ReviewTime.objects.visible_to(admin)) == []
+    services.break_glass(
+        admin=admin, patient_email=patient.email, reason="Billing dispute", now=timezone.now()
+    )
     assert list(ReviewTime.objects.visible_to(admin)) == [entry]
 
 
