@@ -205,7 +205,7 @@ def portal(
     try:
         _run(env, python, "-m", "mend", "migrate", "--no-input", "-v", "0")
         _run(env, python, "-m", "mend", "collectstatic", "--no-input", "-v", "0")
-        _run(env, python, "-m", "mend", "load_demo")
+        _run(env, python, "-m", "mend", "load_demo", "--force")
         key = _run(env, python, str(Path(__file__).resolve()), "--seed").strip().splitlines()[-1]
         print(_run(env, python, str(Path(__file__).resolve()), "--render").strip())
         cookie = f"sessionid={key}"

@@ -19,7 +19,7 @@ bench_env() {
 demo_database() {
   $BIN/python -m mend migrate --no-input -v 0
   $BIN/python -m mend collectstatic --no-input -v 0
-  $BIN/python -m mend load_demo >/dev/null
+  $BIN/python -m mend load_demo --force >/dev/null
 }
 
 start_server() {

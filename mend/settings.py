@@ -6,6 +6,7 @@ The README lists every variable.
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import secrets
 from pathlib import Path
@@ -92,9 +93,36 @@ CSRF_COOKIE_SECURE = SECURE_HTTPS
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 X_FRAME_OPTIONS = "DENY"
-if SECURE_HTTPS:
+# Browsers keep to https for a year once they have seen the site over https.
+SECURE_HSTS_SECONDS = env_int("MEND_HSTS_SECONDS", 365 * 24 * 3600 if SECURE_HTTPS else 0)
+
+
+def trusted_proxies(raw: str) -> int | list[str]:
+    """MEND_TRUSTED_PROXIES: a count of proxies in front, or their addresses / networks."""
+    raw = raw.strip()
+    if raw.isdigit():
+        return int(raw)
+    values = [item.strip() for item in raw.split(",") if item.strip()]
+    for value in values:
+        try:
+            ipaddress.ip_network(value, strict=False)
+        except ValueError:
+            raise ImproperlyConfigured(
+                "MEND_TRUSTED_PROXIES must be a number of proxies or addresses separated by "
+                f"commas (e.g. 127.0.0.1,::1 or 10.0.0.0/8), not {raw!r}"
+            ) from None
+    return values
+
+
+# Whose X-Forwarded-For and X-Forwarded-Proto to believe (mend.core.clientip): by default
+# a proxy on this machine, as deploy/nginx.conf runs it.
+MEND_TRUSTED_PROXIES = trusted_proxies(env_str("MEND_TRUSTED_PROXIES", "127.0.0.1,::1"))
+if MEND_TRUSTED_PROXIES:
+    # mend.core.security drops the header from anyone but a trusted proxy.
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-    SECURE_HSTS_SECONDS = env_int("MEND_HSTS_SECONDS", 0)
+# mend.core.security has already put the client's address in REMOTE_ADDR: allauth must
+# not count proxies in X-Forwarded-For a second time.
+ALLAUTH_TRUSTED_PROXY_COUNT = 0
 
 INSTALLED_APPS = [
     "mend.core",
@@ -135,6 +163,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "mend.core.security.SecurityMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.gzip.GZipMiddleware",
@@ -297,6 +326,23 @@ if MEND_CARE_ACCESS_DAYS < 0:
 MEND_BREAK_GLASS_MINUTES = env_int("MEND_BREAK_GLASS_MINUTES", 60)
 if not 1 <= MEND_BREAK_GLASS_MINUTES <= 24 * 60:
     raise ImproperlyConfigured("MEND_BREAK_GLASS_MINUTES must be from 1 to 1440 minutes.")
+# Booking and waitlist forms: at most this many posts per client address, and per email
+# address, in the window (seconds); the rest get 429 and a message.
+MEND_BOOKING_RATE_LIMIT = env_int("MEND_BOOKING_RATE_LIMIT", 10)
+MEND_BOOKING_EMAIL_RATE_LIMIT = env_int("MEND_BOOKING_EMAIL_RATE_LIMIT", 3)
+MEND_BOOKING_RATE_WINDOW = env_int("MEND_BOOKING_RATE_WINDOW", 3600)
+# A visit's manage link stops working this many days after the visit ends.
+MEND_BOOKING_LINK_DAYS = env_int("MEND_BOOKING_LINK_DAYS", 7)
+# The clinician's calendar feed names the visit type and the patient's initials; with this
+# on, the patient's full name and email too (the feed goes to a calendar service).
+MEND_CALENDAR_FEED_DETAILS = env_bool("MEND_CALENDAR_FEED_DETAILS", False)
+if min(MEND_BOOKING_RATE_LIMIT, MEND_BOOKING_EMAIL_RATE_LIMIT, MEND_BOOKING_RATE_WINDOW) < 1:
+    raise ImproperlyConfigured(
+        "MEND_BOOKING_RATE_LIMIT, MEND_BOOKING_EMAIL_RATE_LIMIT and MEND_BOOKING_RATE_WINDOW "
+        "must be at least 1."
+    )
+if MEND_BOOKING_LINK_DAYS < 0:
+    raise ImproperlyConfigured("MEND_BOOKING_LINK_DAYS must be 0 or more days.")
 MEND_BOOKING_HOLD_MINUTES = env_int("MEND_BOOKING_HOLD_MINUTES", 30)
 MEND_BOOKING_WAITLIST_OFFERS = env_int("MEND_BOOKING_WAITLIST_OFFERS", 3)
 if min(MEND_BOOKING_STEP_MINUTES, MEND_BOOKING_HOLD_MINUTES, MEND_BOOKING_WAITLIST_OFFERS) < 1:

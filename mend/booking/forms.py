@@ -19,6 +19,8 @@ EMAIL_INVALID = "Email address invalid"
 RELOAD = "This form has expired. Please reload the page and try again."
 _REQUEST_KEY = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
 _UNREADABLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_LINE_BREAK = re.compile(r"[\r\n\x85\u2028\u2029]")
+ONE_LINE = "Please write this on one line."
 
 
 def _messages(**extra: str) -> dict[str, str]:
@@ -33,6 +35,12 @@ def _readable(value: str) -> None:
         raise ValidationError("Contains unreadable characters", code="unreadable")
 
 
+def _one_line(value: str) -> None:
+    # A name goes into every email's greeting and headers: a line break would open them.
+    if _LINE_BREAK.search(value):
+        raise ValidationError(ONE_LINE, code="line_break")
+
+
 def new_request_key() -> str:
     return secrets.token_urlsafe(24)
 
@@ -41,7 +49,7 @@ class ContactFields(forms.Form):
     name = forms.CharField(
         label="Full name",
         max_length=120,
-        validators=[_readable],
+        validators=[_readable, _one_line],
         error_messages=_messages(),
         widget=forms.TextInput(attrs={"autocomplete": "name"}),
     )
@@ -59,7 +67,7 @@ class DetailsForm(ContactFields):
         label="Phone",
         max_length=40,
         required=False,
-        validators=[_readable],
+        validators=[_readable, _one_line],
         help_text="Only if you would like us to be able to call you.",
         widget=forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}),
     )

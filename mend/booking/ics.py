@@ -60,10 +60,12 @@ def _event(
     event.add("sequence", appointment.sequence)
     event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
     clinician = appointment.clinician.full_name()
+    details = for_patient or settings.MEND_CALENDAR_FEED_DETAILS
     if for_patient:
         event.add("summary", f"{appointment.visit_type.name} with {clinician}")
     else:
-        event.add("summary", f"{appointment.visit_type.name}: {appointment.name}")
+        patient = appointment.name if details else initials(appointment.name)
+        event.add("summary", f"{appointment.visit_type.name}: {patient}")
     place = where(appointment)
     if place:
         event.add("location", place)
@@ -73,26 +75,38 @@ def _event(
     organizer = vCalAddress(f"mailto:{settings.MEND_PRACTICE_EMAIL}")
     organizer.params["cn"] = vText(settings.MEND_SITE_NAME)
     event.add("organizer", organizer)
-    attendee = vCalAddress(f"mailto:{appointment.email}")
-    attendee.params["cn"] = vText(appointment.name)
-    attendee.params["role"] = vText("REQ-PARTICIPANT")
-    attendee.params["partstat"] = vText("DECLINED" if cancelled else "ACCEPTED")
-    attendee.params["rsvp"] = vText("FALSE")
-    event.add("attendee", attendee)
+    if details:
+        attendee = vCalAddress(f"mailto:{appointment.email}")
+        attendee.params["cn"] = vText(appointment.name)
+        attendee.params["role"] = vText("REQ-PARTICIPANT")
+        attendee.params["partstat"] = vText("DECLINED" if cancelled else "ACCEPTED")
+        attendee.params["rsvp"] = vText("FALSE")
+        event.add("attendee", attendee)
     return event
 
 
 def _description(appointment: Appointment, *, for_patient: bool) -> str:
+    """No manage link: a calendar file ends up in third-party calendar services, and the
+    link opens the visit's intake answers (the confirmation email carries it)."""
     lines = [f"{appointment.visit_type.name} with {appointment.clinician.full_name()}."]
     if appointment.video_link:
         lines.append(f"Join the video visit: {appointment.video_link}")
     elif appointment.location:
         lines.append(f"Where: {where(appointment)}")
     if for_patient:
-        lines.append(f"Change or cancel: {manage_url(appointment)}")
-    else:
+        site = settings.MEND_SITE_NAME
+        lines.append(f"To change or cancel, use the link in your confirmation email from {site}.")
+    elif settings.MEND_CALENDAR_FEED_DETAILS:
         lines.append(f"Patient: {appointment.name} <{appointment.email}>")
+    else:
+        lines.append(f"Patient: {initials(appointment.name)}")
     return "\n".join(lines)
+
+
+def initials(name: str) -> str:
+    """ "Maria José Santos" → "M. J. S.": enough for a clinician to tell visits apart in
+    a calendar service that has no business knowing who the patient is."""
+    return " ".join(f"{word[0].upper()}." for word in name.split() if word[0].isalnum()) or "?"
 
 
 def invitation(appointment: Appointment, *, now: datetime) -> bytes:

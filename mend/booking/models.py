@@ -293,6 +293,15 @@ class AppointmentQuerySet(models.QuerySet["Appointment"]):
         opened = Q(patient__in=patients_opened_by(user))
         return self.filter(Q(patient=user) | guests | in_care | opened)
 
+    def changeable_by(self, user: Any) -> AppointmentQuerySet:
+        """The visits the user may cancel or move: their own, those booked with them (that
+        they may see), or any with the change permission. Seeing a visit is not enough."""
+        if not user.is_authenticated:
+            return self.none()
+        if user.is_superuser or user.has_perm("booking.change_appointment"):
+            return self
+        return self.visible_to(user).filter(Q(patient=user) | Q(clinician__user=user))
+
     def live(self) -> AppointmentQuerySet:
         """Visits that take up the clinician's time: all but cancelled ones."""
         return self.exclude(status=Appointment.Status.CANCELLED)
@@ -390,6 +399,8 @@ class Appointment(models.Model):
     cancelled_at = models.DateTimeField(null=True, blank=True)
     cancelled_by = models.CharField(max_length=10, choices=CancelledBy.choices, blank=True)
     cancellation_reason = models.TextField(blank=True)
+    # Set when the visit's manage link is withdrawn (e.g. the patient's data erased).
+    manage_revoked_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     objects = AppointmentQuerySet.as_manager()
 
@@ -441,6 +452,13 @@ class Appointment(models.Model):
 
     def manage_token(self) -> str:
         return tokens.manage_token(self.uid)
+
+    def manage_link_works(self, now: datetime) -> bool:
+        """A manage link shows intake answers and the video link: it works until it is
+        revoked, or until MEND_BOOKING_LINK_DAYS after the visit ended."""
+        if self.manage_revoked_at is not None:
+            return False
+        return now < self.end + timedelta(days=settings.MEND_BOOKING_LINK_DAYS)
 
     def is_changeable(self, now: datetime) -> bool:
         return self.status == self.Status.BOOKED and self.start > now

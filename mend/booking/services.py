@@ -29,7 +29,7 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import F, Q
+from django.db.models import F, Q, QuerySet
 
 from mend.accounts.models import User
 from mend.booking import tasks
@@ -694,6 +694,17 @@ def lapse_hold(*, hold_id: int, now: datetime) -> SlotHold | None:
     if not retry_once(lapse):
         return None
     return offer_freed_time(clinician_id=hold.clinician_id, start=hold.start, now=now)
+
+
+# Manage links
+
+
+def revoke_manage_links(appointments: QuerySet[Appointment], *, now: datetime) -> int:
+    """Withdraw the manage links of these visits (e.g. a patient's, when their data is
+    erased): the links, already emailed, then find no visit. Returns how many changed."""
+    return appointments.filter(manage_revoked_at__isnull=True).update(
+        manage_revoked_at=now, updated_at=now
+    )
 
 
 # Calendar feed

@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.messages import get_messages
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -25,7 +26,7 @@ from django.utils import timezone
 from django.utils.http import urlencode
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from mend.booking import display, flow, formatting, ics, services, tokens, zones
+from mend.booking import display, flow, formatting, ics, limits, services, tokens, zones
 from mend.booking.availability import (
     NOTHING,
     Ignore,
@@ -227,9 +228,11 @@ def _book(request: HttpRequest, selection: flow.Selection, *, now: datetime) -> 
     want = selection.want()
     form = DetailsForm(request.POST, questions=want.visit_type.questions())
     screen = screen_form(want.visit_type, request.POST)
-    if not _all_valid(form, screen):
+    limited = _over_limit(request, form)
+    if limited or not _all_valid(form, screen):
         free = free_times(want, now=now, around=selection.start)
-        return _details_page(request, selection, form, screen=screen, free=free, status=400)
+        status = 429 if limited else 400
+        return _details_page(request, selection, form, screen=screen, free=free, status=status)
     data = form.cleaned_data
     contact = services.Contact(
         name=data["name"],
@@ -264,6 +267,19 @@ def _book(request: HttpRequest, selection: flow.Selection, *, now: datetime) -> 
     return HttpResponseSeeOther(reverse("booking:manage", args=[appointment.manage_token()]))
 
 
+def _over_limit(request: HttpRequest, form: DetailsForm | WaitlistForm) -> bool:
+    """Count this post against the client's and its email's limits; over either, say so
+    at the form (the email's at its field) and store nothing."""
+    if limits.address_exceeded(request):
+        form.add_error(None, limits.ADDRESS_LIMITED)
+        return True
+    email = form.cleaned_data.get("email") if form.is_valid() else None
+    if email and limits.email_exceeded(str(email)):
+        form.add_error("email", ValidationError(limits.EMAIL_LIMITED, code="limited"))
+        return True
+    return False
+
+
 def _all_valid(*forms: DetailsForm | ScreenForm | None) -> bool:
     """Validate every form given (so each shows its errors at once), skipping None."""
     return all([form.is_valid() for form in forms if form is not None])
@@ -277,6 +293,7 @@ class Access:
     appointment: Appointment
     kind: str  # "manage" (secret link) or "visit" (signed in)
     ref: str | int
+    may_change: bool = True  # seeing a visit signed in does not make it one's to change
 
     def url(self, action: str = "") -> str:
         name = f"booking:{self.kind}_{action}" if action else f"booking:{self.kind}"
@@ -287,19 +304,27 @@ class Access:
         return {"page": self.url()} | {action: self.url(action) for action in actions}
 
 
-def _access(request: HttpRequest, token: str | None, pk: int | None) -> Access:
+def _access(
+    request: HttpRequest, token: str | None, pk: int | None, *, change: bool = False
+) -> Access:
+    """The visit by its manage link (while the link works), or signed in: visible_to to
+    see it, changeable_by to cancel or move it; anything else is 404."""
     found = Appointment.objects.select_related(
         "visit_type", "clinician", "location", "intake_screen__screen"
     )
     if token is not None:
         uid = tokens.manage_uid(token)
         appointment = found.filter(uid=uid).first() if uid else None
-        if appointment is None:
+        if appointment is None or not appointment.manage_link_works(timezone.now()):
             raise Http404("No such visit.")
         return Access(appointment, "manage", token)
+    if change:
+        appointment = get_object_or_404(found.changeable_by(request.user), pk=pk)
+        return Access(appointment, "visit", pk or 0)
     appointment = get_object_or_404(found.visible_to(request.user), pk=pk)
     audit.read(request, appointment.patient, appointment)
-    return Access(appointment, "visit", pk or 0)
+    may_change = Appointment.objects.changeable_by(request.user).filter(pk=pk).exists()
+    return Access(appointment, "visit", pk or 0, may_change=may_change)
 
 
 def _manage_page(
@@ -315,7 +340,8 @@ def _manage_page(
         "links": access.links(),
         "when": formatting.when(appointment.start, appointment.time_zone),
         "where": ics.where(appointment),
-        "can_change": appointment.is_changeable(now),
+        "can_change": access.may_change and appointment.is_changeable(now),
+        "may_change": access.may_change,
         "inside_window": appointment.inside_cancellation_window(now),
         "form": form or CancelForm(),
         "answers": [item for item in appointment.intake_answers if item.get("answer")],
@@ -378,14 +404,14 @@ def calendar_file(
 @private
 @require_POST
 def cancel(request: HttpRequest, token: str | None = None, pk: int | None = None) -> HttpResponse:
-    access = _access(request, token, pk)
+    access = _access(request, token, pk, change=True)
     form = CancelForm(request.POST)
     if not form.is_valid():
         return _manage_page(request, access, form=form, status=400)
     appointment = access.appointment
     by = Appointment.CancelledBy.PATIENT
-    if request.user.is_authenticated and appointment.clinician.user_id == request.user.pk:
-        by = Appointment.CancelledBy.CLINIC
+    if access.kind == "visit" and appointment.patient_id != request.user.pk:
+        by = Appointment.CancelledBy.CLINIC  # its clinician, or staff who may change visits
     try:
         services.cancel(appointment, by=by, reason=form.cleaned_data["reason"], now=timezone.now())
     except services.BookingError as error:
@@ -400,7 +426,7 @@ def cancel(request: HttpRequest, token: str | None = None, pk: int | None = None
 def reschedule(
     request: HttpRequest, token: str | None = None, pk: int | None = None
 ) -> HttpResponse:
-    access = _access(request, token, pk)
+    access = _access(request, token, pk, change=True)
     return _reschedule_page(request, access, flow.read(request.GET))
 
 
@@ -445,7 +471,7 @@ def _reschedule_page(
 @private
 @require_POST
 def move(request: HttpRequest, token: str | None = None, pk: int | None = None) -> HttpResponse:
-    access = _access(request, token, pk)
+    access = _access(request, token, pk, change=True)
     picked = flow.read(request.POST)
     if picked.start is None:
         picked.errors.setdefault("start", "Please pick a time.")
@@ -549,6 +575,8 @@ def join_waitlist(request: HttpRequest) -> HttpResponse:
     if selection.visit_type is None:
         raise Http404("No such visit.")
     form = WaitlistForm(request.POST)
+    if _over_limit(request, form):
+        return _waitlist_page(request, selection, form, status=429)
     if not form.is_valid():
         return _waitlist_page(request, selection, form, status=400)
     earliest, latest = form.times()

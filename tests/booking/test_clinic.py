@@ -228,7 +228,7 @@ def test_feed_lists_the_clinicians_visits(
     assert response.status_code == 200
     assert response["Content-Type"] == "text/calendar; charset=utf-8"
     (event,) = Calendar.from_ical(response.content).walk("VEVENT")
-    assert str(event["SUMMARY"]) == "Follow-up: Jo Patient"
+    assert str(event["SUMMARY"]) == "Follow-up: J. P."  # initials unless the clinic opts in
     assert event.decoded("DTSTART") == appointment.start
 
 
