@@ -10,6 +10,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.test import Client
 
 from mend.accounts.models import User
+from mend.care import services as care
 from mend.care.models import Episode
 from mend.outcomes.models import Response, Schedule
 
@@ -46,18 +47,29 @@ def seen(user: object, *, now: dt.datetime) -> tuple[int, int]:
     [
         ("patient", True),
         ("clinician", True),
-        ("admin", True),
+        ("admin", False),
         ("other clinician", False),
         ("stranger", False),
         ("anonymous", False),
     ],
 )
-def test_an_active_episode_is_seen_by_its_patient_its_clinician_and_admins(
+def test_an_active_episode_is_seen_by_its_patient_and_its_clinician(
     attach: Callable[..., Schedule], cast: dict[str, object], who: str, sees: bool
 ) -> None:
     attach("nprs")
 
     assert seen(cast[who], now=NOW) == ((5, 1) if sees else (0, 0))
+
+
+def test_an_admin_sees_it_only_by_break_glass(
+    attach: Callable[..., Schedule], admin: User, patient: User
+) -> None:
+    attach("nprs")
+    care.break_glass(admin=admin, patient_email=patient.email, reason="Audit of a complaint",
+                     now=NOW)  # fmt: skip
+
+    assert seen(admin, now=NOW) == (5, 1)
+    assert seen(admin, now=NOW + dt.timedelta(days=1)) == (0, 0)  # the grant has ended
 
 
 def test_the_clinician_still_sees_inside_the_access_window(

@@ -8,9 +8,11 @@ from collections.abc import Callable
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 from time_machine import TimeMachineFixture
 
 from mend.accounts.models import User
+from mend.care import services as care
 from mend.care.models import Episode
 from mend.outcomes.models import Response, Schedule, TextPack
 
@@ -385,10 +387,19 @@ def test_a_discharged_episode_shows_results_but_takes_no_new_measure(
     assert Schedule.objects.count() == 1
 
 
-def test_an_admin_sees_the_page_but_does_not_attach(
+def test_an_admin_needs_break_glass_for_the_page(
     client: Client, admin: User, episode: Episode
 ) -> None:
     client.force_login(admin)
+    assert client.get(f"/clinic/outcomes/{episode.pk}/").status_code == 404
+
+
+def test_an_admin_by_break_glass_sees_the_page_but_does_not_attach(
+    client: Client, admin: User, episode: Episode
+) -> None:
+    client.force_login(admin)
+    care.break_glass(admin=admin, patient_email=episode.patient.email,
+                     reason="Covering for the clinician", now=timezone.now())  # fmt: skip
 
     html = client.get(f"/clinic/outcomes/{episode.pk}/").content.decode()
 
