@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models.signals import post_delete
-from wagtail.models import Page
+from django.db.models.signals import post_delete, post_save
+from wagtail.models import Page, PageViewRestriction
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
 from mend.core import pagecache
@@ -20,3 +20,6 @@ def connect() -> None:
     page_unpublished.connect(_purge, dispatch_uid="mend.content.purge.unpublished")
     post_page_move.connect(_purge, dispatch_uid="mend.content.purge.moved")
     post_delete.connect(_purge, sender=Page, dispatch_uid="mend.content.purge.deleted")
+    # A page made private (or public again) must not be served from the cache.
+    post_save.connect(_purge, sender=PageViewRestriction, dispatch_uid="mend.content.purge.vr")
+    post_delete.connect(_purge, sender=PageViewRestriction, dispatch_uid="mend.content.purge.vrd")

@@ -7,16 +7,23 @@ the form was shown. Templates mark that spot with ``{% form_tokens %}``.
 
 Only responses a view marks with the ``CACHE_HEADER`` are stored, and only if
 they set no cookie, so nobody's session, messages or form errors are ever
-kept. Any publish, unpublish, move or approved comment bumps one generation
+kept; nor when the view says the page is not for a shared cache
+(``Cache-Control`` private, no-store or no-cache), varies it on more than the
+cookie and the encoding this cache handles, or carries a Content-Security-
+Policy nonce (one per response, never shared). Any publish, unpublish, move,
+change of a page's view restrictions or approved comment bumps one generation
 counter, which retires every stored page at once, in every process (within
 ``MEND_PAGE_CACHE_RECHECK`` seconds: each process reads the counter at most
-that often).
+that often). A stored page lives ``MEND_PAGE_CACHE_SECONDS``, in the shared
+cache and in each process's copy alike.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import gzip
 import math
+import re
 import secrets
 import time
 from collections.abc import Callable, Iterable
@@ -38,6 +45,11 @@ _CSRF_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ012
 _CSRF_SECRET_LENGTH = 32
 # Headers the stored copy must not repeat: they are per response.
 _PER_RESPONSE = {"set-cookie", "content-length", "content-encoding", "vary", CACHE_HEADER.lower()}
+# What a view may vary a page on and still have it stored: the cookie (a signed-in
+# reader or a pending message never reaches the cache), the encoding (done here) and
+# htmx's header (htmx requests are never served from the cache).
+_VARY_HANDLED = {"cookie", "accept-encoding", "hx-request"}
+_NOT_SHARED = re.compile(r"\b(private|no-store|no-cache)\b", re.IGNORECASE)
 
 StartResponse = Callable[..., Any]
 WSGIApp = Callable[[dict[str, Any], StartResponse], Iterable[bytes]]
@@ -46,6 +58,7 @@ WSGIApp = Callable[[dict[str, Any], StartResponse], Iterable[bytes]]
 @dataclass(frozen=True)
 class Entry:
     generation: str
+    expires_at: float  # on the wall clock, the same in every process
     status: str
     headers: tuple[tuple[str, str], ...]
     parts: tuple[bytes, ...]  # the body split at each marker
@@ -115,6 +128,22 @@ def form_tokens_html(masked_csrf: str, stamp: str) -> str:
     )
 
 
+def _storable(status: str, headers: list[tuple[str, str]]) -> bool:
+    """A 200 the view marked for the cache, with nothing that makes it one reader's."""
+    names = {name.lower() for name, _ in headers}
+    if not status.startswith("200") or CACHE_HEADER.lower() not in names or "set-cookie" in names:
+        return False
+    for name, value in headers:
+        lowered = name.lower()
+        if lowered == "cache-control" and _NOT_SHARED.search(value):
+            return False
+        if lowered == "vary" and {v.strip().lower() for v in value.split(",")} - _VARY_HANDLED:
+            return False
+        if lowered.startswith("content-security-policy") and "'nonce-" in value:
+            return False
+    return True
+
+
 def _serve(entry: Entry, environ: dict[str, Any], start_response: StartResponse) -> list[bytes]:
     headers = [*entry.headers, ("Vary", "Cookie")]
     body = entry.parts[0]
@@ -142,7 +171,9 @@ class PageCacheApp:
 
     Each process keeps the pages it served in memory and asks the shared cache
     for the current generation at most once per ``recheck`` seconds, so a
-    purge reaches every process within that time and a hit costs no I/O.
+    purge reaches every process within that time and a hit costs no I/O. A
+    page's memory copy expires when the shared one does (``Entry.expires_at``),
+    by ``clock``: the wall clock, so that processes agree on it.
     """
 
     LOCAL_ENTRIES = 512
@@ -152,7 +183,7 @@ class PageCacheApp:
         app: WSGIApp,
         *,
         recheck: float | None = None,
-        clock: Callable[[], float] = time.monotonic,
+        clock: Callable[[], float] = time.time,
     ) -> None:
         self.app = app
         self.recheck = settings.MEND_PAGE_CACHE_RECHECK if recheck is None else recheck
@@ -179,9 +210,16 @@ class PageCacheApp:
                 self._generation = generation
             self._checked_at = now
         entry = self._local.get(key)
+        if entry is not None and entry.expires_at <= now:
+            del self._local[key]
+            entry = None
         if entry is None:
             found = cache.get(key)
-            if not isinstance(found, Entry) or found.generation != self._generation:
+            if (
+                not isinstance(found, Entry)
+                or found.generation != self._generation
+                or getattr(found, "expires_at", 0.0) <= now  # 0: stored by an older release
+            ):
                 return None
             if len(self._local) >= self.LOCAL_ENTRIES:
                 self._local.pop(next(iter(self._local)))
@@ -213,16 +251,18 @@ class PageCacheApp:
         finally:
             if hasattr(result, "close"):
                 result.close()
-        names = {name.lower() for name, _ in headers}
+        lifetime = settings.MEND_PAGE_CACHE_SECONDS
         entry = Entry(
             generation=generation,
+            expires_at=self.clock() + lifetime,
             status=status,
             headers=tuple((n, v) for n, v in headers if n.lower() not in _PER_RESPONSE),
             parts=tuple(body.split(MARKER.encode())),
         )
-        if status.startswith("200") and CACHE_HEADER.lower() in names and "set-cookie" not in names:
-            cache.set(key, entry, timeout=settings.MEND_PAGE_CACHE_SECONDS)
-        cookies = tuple((n, v) for n, v in headers if n.lower() == "set-cookie")
-        return _serve(
-            Entry(generation, status, entry.headers + cookies, entry.parts), environ, start_response
-        )
+        if _storable(status, headers):
+            cache.set(key, entry, timeout=lifetime)
+            return _serve(entry, environ, start_response)
+        # Not stored: sent as the view made it, its own Vary and cookies included.
+        kept = tuple((n, v) for n, v in headers if n.lower() in {"set-cookie", "vary"})
+        sent = dataclasses.replace(entry, headers=entry.headers + kept)
+        return _serve(sent, environ, start_response)

@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 from django.core.wsgi import get_wsgi_application
+from wagtail.models import PageViewRestriction
 
 from mend.content.models import ArticlePage
 from mend.core import formstamp
@@ -162,3 +163,110 @@ def test_hits_between_rechecks_do_not_touch_the_shared_cache(
     monkeypatch.setattr("mend.core.pagecache.cache.get", unreachable)
     status, _, _ = get(app, article.url)
     assert status == "200 OK"
+
+
+# What the view says, and how long a copy lives
+
+
+def html_app(*headers: tuple[str, str]) -> Recorder:
+    """A WSGI app answering every request with a page marked for the cache and these headers."""
+
+    def app(environ: dict[str, Any], start_response: Any) -> Iterable[bytes]:
+        sent = [("Content-Type", "text/html; charset=utf-8"), (CACHE_HEADER, "store"), *headers]
+        start_response("200 OK", sent)
+        return [b"<!doctype html><p>A page</p>"]
+
+    return Recorder(app)
+
+
+@pytest.mark.parametrize(
+    "cache_control", ["private", "no-store", "no-cache", "max-age=0, Private", "private, no-store"]
+)
+def test_a_page_the_view_keeps_from_shared_caches_is_not_stored(cache_control: str) -> None:
+    inner = html_app(("Cache-Control", cache_control))
+    app = PageCacheApp(inner)
+
+    first = get(app, "/somewhere/")
+    get(app, "/somewhere/")
+
+    assert inner.calls == 2
+    assert first[1]["cache-control"] == [cache_control]  # sent as the view made it
+
+
+def test_a_page_varied_on_more_than_the_cache_handles_is_not_stored() -> None:
+    inner = html_app(("Vary", "Cookie, Accept-Language"))
+    app = PageCacheApp(inner)
+
+    first = get(app, "/somewhere/")
+    get(app, "/somewhere/")
+
+    assert inner.calls == 2
+    assert "Cookie, Accept-Language" in first[1]["vary"]  # the view's Vary reaches the reader
+
+
+def test_a_page_varied_on_cookie_and_encoding_is_stored() -> None:
+    inner = html_app(("Vary", "Cookie, Accept-Encoding"), ("Cache-Control", "max-age=60"))
+    app = PageCacheApp(inner)
+
+    get(app, "/somewhere/")
+    get(app, "/somewhere/")
+
+    assert inner.calls == 1
+
+
+def test_a_page_carrying_a_csp_nonce_is_not_stored() -> None:
+    policy = "default-src 'self'; script-src 'self' 'nonce-abc123'"
+    inner = html_app(("Content-Security-Policy", policy))
+    app = PageCacheApp(inner)
+
+    get(app, "/somewhere/")
+    get(app, "/somewhere/")
+
+    assert inner.calls == 2
+
+
+def test_each_process_copy_expires_with_the_stored_page(settings: Any, time_machine: Any) -> None:
+    settings.MEND_PAGE_CACHE_SECONDS = 60
+    time_machine.move_to("2026-03-02 09:00:00+00:00", tick=False)
+    inner = html_app()
+    app = PageCacheApp(inner, recheck=3600.0)  # no purge check in the meantime
+    get(app, "/somewhere/")
+
+    time_machine.move_to("2026-03-02 09:00:59+00:00", tick=False)
+    get(app, "/somewhere/")
+    assert inner.calls == 1
+
+    time_machine.move_to("2026-03-02 09:01:00+00:00", tick=False)
+    get(app, "/somewhere/")
+    assert inner.calls == 2
+
+
+def test_adding_a_view_restriction_retires_the_cached_page(
+    app: PageCacheApp, django_app: Recorder, article: ArticlePage
+) -> None:
+    get(app, article.url)
+    restriction = PageViewRestriction.objects.create(
+        page=article, restriction_type=PageViewRestriction.LOGIN
+    )
+
+    status, headers, body = get(app, article.url)
+
+    assert django_app.calls == 2
+    assert status.startswith("302") and "/login/" in headers["location"][0]
+    assert b"Achilles pain when running" not in body
+
+    restriction.delete()  # public again: the sign-in redirect is not served either
+    status, _, _ = get(app, article.url)
+    assert status == "200 OK" and django_app.calls == 3
+
+
+def test_cached_pages_carry_the_same_strict_policy_for_every_reader(
+    app: PageCacheApp, article: ArticlePage
+) -> None:
+    _, first, _ = get(app, article.url)
+    _, second, _ = get(app, article.url, HTTP_COOKIE="csrftoken=" + "a" * 32)
+
+    [policy] = second["content-security-policy"]
+    assert first["content-security-policy"] == [policy]
+    assert "script-src 'self'" in policy and "'unsafe-inline'" not in policy
+    assert "nonce-" not in policy
