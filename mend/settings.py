@@ -153,6 +153,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "allauth",
     "allauth.account",
+    "allauth.mfa",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -176,6 +177,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "mend.accounts.middleware.SessionLimitsMiddleware",
+    "mend.accounts.middleware.StaffMFAMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
 ]
 
@@ -250,9 +253,36 @@ ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = True
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = _base.scheme
+# Exporting data and changing MFA ask for the password (or a code) again when
+# the last proof is older than this.
+ACCOUNT_REAUTHENTICATION_TIMEOUT = 300
 LOGIN_REDIRECT_URL = "/"
 LOGIN_URL = "/accounts/login/"
+# allauth is the only sign-in: Wagtail's admin and front-end logins send people to it.
+WAGTAILADMIN_LOGIN_URL = LOGIN_URL
+WAGTAIL_FRONTEND_LOGIN_URL = LOGIN_URL
+WAGTAIL_PASSWORD_MANAGEMENT_ENABLED = False
+WAGTAIL_PASSWORD_RESET_ENABLED = False
+WAGTAIL_EMAIL_MANAGEMENT_ENABLED = False  # email changes go through allauth, verified
+# Every sign-in ends this long after it began, however active (absolute, not sliding);
+# staff sign-ins also end after MEND_STAFF_IDLE_MINUTES without a request.
 SESSION_COOKIE_AGE = env_int("MEND_SESSION_SECONDS", 60 * 60 * 12)
+MEND_STAFF_IDLE_MINUTES = env_int("MEND_STAFF_IDLE_MINUTES", 15)
+if SESSION_COOKIE_AGE < 60 or MEND_STAFF_IDLE_MINUTES < 1:
+    raise ImproperlyConfigured(
+        "MEND_SESSION_SECONDS must be at least 60 and MEND_STAFF_IDLE_MINUTES at least 1."
+    )
+
+# Two-factor sign-in (allauth.mfa): an authenticator app with recovery codes, or
+# passkeys / security keys. Staff must set one up; patients may.
+MFA_ADAPTER = "mend.accounts.adapter.MFAAdapter"
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
+# A passkey signs in on its own only with user verification (PIN or biometric),
+# so that a passkey sign-in is still two factors.
+MFA_PASSKEY_LOGIN_ENABLED = True
+MFA_WEBAUTHN_USER_VERIFICATION = "required"
+# Browsers give WebAuthn only to https origins and localhost; the demo runs on http.
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = DEBUG and not SECURE_HTTPS
 
 EMAIL_URL = env_str("EMAIL_URL", "console:" if DEBUG else "")
 

@@ -7,6 +7,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
+from mend.accounts import signin
 from mend.booking import urls as booking_urls
 from mend.care import urls as care_urls
 from mend.community import urls as community_urls
@@ -17,6 +18,9 @@ from mend.outcomes import urls as outcomes_urls
 from mend.safety import urls as safety_urls
 
 urlpatterns = [
+    # Wagtail's own password logins (admin and front end) give way to allauth's.
+    path("admin/login/", signin.to_account_login, name="admin_login"),
+    path("_util/login/", signin.to_account_login, name="frontend_login"),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("accounts/", include("allauth.urls")),

@@ -8,11 +8,14 @@ from typing import Any
 
 import pytest
 from allauth.account.models import EmailAddress
+from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from django.contrib.auth.models import Group
+from django.contrib.auth.signals import user_logged_in
 from django.core.cache import cache
 from wagtail.models import Page, Site
 
 from mend.accounts.models import User
+from mend.accounts.staff import has_second_factor, is_staff_member
 from mend.content.models import ArticleIndexPage, ArticlePage, HomePage
 from mend.core import roles
 
@@ -31,6 +34,28 @@ CHROMIUM_FLAGS = [
 @pytest.fixture(autouse=True)
 def _fresh_cache() -> None:
     cache.clear()
+
+
+def _enrol_staff(sender: Any, request: Any, user: User, **kwargs: Any) -> None:
+    user.__dict__.pop("_mend_is_staff_member", None)
+    if is_staff_member(user) and not has_second_factor(user):
+        TOTP.activate(user, generate_totp_secret())
+
+
+@pytest.fixture(autouse=True)
+def _staff_have_mfa() -> Any:
+    """Staff signed in by a test (force_login, admin_client, a login form) have set up MFA,
+    as staff must; the tests of MFA itself override this fixture and enrol staff themselves."""
+    user_logged_in.connect(_enrol_staff, dispatch_uid="tests-staff-have-mfa")
+    yield
+    user_logged_in.disconnect(dispatch_uid="tests-staff-have-mfa")
+
+
+@pytest.fixture(autouse=True)
+def _staff_stay_signed_in_while_the_clock_moves(settings: Any) -> None:
+    """Tests move the clock by hours between a clinician's requests; the idle sign-out is
+    tested on its own (tests/accounts/test_sessions.py), with the real limit."""
+    settings.MEND_STAFF_IDLE_MINUTES = 60 * 24 * 365
 
 
 @pytest.fixture

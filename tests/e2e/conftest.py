@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
@@ -59,3 +60,38 @@ def _restore_migrated_rows(transactional_db: None, _migrated_rows: str) -> None:
         for row in rows:
             if not isinstance(row.object, ContentType):
                 row.save()
+
+
+@pytest.fixture
+def _staff_have_mfa() -> None:
+    """Browser tests sign staff in as people do: with a code from their authenticator."""
+
+
+@pytest.fixture
+def _staff_stay_signed_in_while_the_clock_moves() -> None:
+    """Browser tests keep the real sign-in limits."""
+
+
+def enrol_totp(email: str) -> str:
+    """Give a member of staff an authenticator app, as if they had set it up; its secret."""
+    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+
+    from mend.accounts.models import User
+
+    secret = generate_totp_secret()
+    TOTP.activate(User.objects.get(email=email), secret)
+    return secret
+
+
+def totp_code(secret: str) -> str:
+    """The code the authenticator app shows now (the server reads the same clock)."""
+    import time
+
+    from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
+
+    return format_hotp_value(hotp_value(secret, int(time.time()) // 30))
+
+
+def enter_totp(page: Any, secret: str) -> None:
+    page.locator('input[name="code"]').fill(totp_code(secret))
+    page.locator('button[type="submit"]:not([form])').click()

@@ -35,6 +35,7 @@ from mend.exercises import services as exercises
 from mend.exercises import starter
 from mend.exercises.models import Exercise, SessionLog
 from mend.outcomes.models import Response
+from tests.e2e.conftest import enrol_totp, enter_totp
 
 PHONE = {"width": 360, "height": 740}
 ZONE = "Europe/Berlin"
@@ -102,7 +103,7 @@ def clinic(live_server: Any, time_machine: TimeMachineFixture) -> dict[str, Any]
 def sign_in(page: Page, email: str) -> None:
     page.get_by_label("Email").fill(email)
     page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+    page.get_by_role("button", name="Sign In", exact=True).click()  # not the passkey one
 
 
 def fits_the_screen(page: Page) -> bool:
@@ -251,8 +252,10 @@ def test_patient_answers_baseline_and_week_6_and_the_clinician_sees_no_change(
 
     # The clinician signs in and finds the episode flagged, then its charts.
     page.context.clear_cookies()
+    secret = enrol_totp("kim@clinic.example")
     page.goto(site + "/accounts/login/?next=/clinic/care/")
     sign_in(page, "kim@clinic.example")
+    enter_totp(page, secret)
     card = page.locator(".card").filter(has=page.get_by_role("heading", name=PATIENT))
     expect(card.locator(".flag")).to_have_text("No meaningful change by the review week")
     expect(card).to_contain_text(

@@ -10,6 +10,7 @@ from playwright.sync_api import Page, expect
 
 from mend.content import demo
 from mend.exercises.models import SessionLog
+from tests.e2e.conftest import enrol_totp, enter_totp
 
 ARTICLE = "/articles/achilles-pain-running-hamstring-stretch/"
 PHONE = {"width": 360, "height": 740}
@@ -26,7 +27,7 @@ def demo_site(live_server, settings) -> str:
 def sign_in(page: Page, email: str, password: str) -> None:
     page.locator('input[name="login"]').fill(email)
     page.locator('input[name="password"]').fill(password)
-    page.locator('button[type="submit"]').click()
+    page.locator('button[type="submit"]:not([form])').click()  # not the passkey button
 
 
 def answer_all_no(page: Page) -> None:
@@ -88,8 +89,10 @@ def test_patient_follows_the_routine_and_the_clinician_sees_it(page: Page, demo_
     page.context.clear_cookies()
     page.set_viewport_size({"width": 1280, "height": 900})
     assert page.goto(demo_site + "/clinic/patients/").status == 404  # signed out: nothing to see
+    secret = enrol_totp("sam@riverside-pt.example")
     page.goto(demo_site + "/accounts/login/?next=/clinic/patients/")
     sign_in(page, "sam@riverside-pt.example", "demo-clinician-2026")
+    enter_totp(page, secret)
     row = page.get_by_role("row", name=re.compile("Pat Rivera"))
     expect(row).to_contain_text(re.compile(r"\d+ %"))
     expect(row).to_contain_text("3/10")
