@@ -24,9 +24,9 @@ from mend.booking.availability import Want
 from mend.booking.forms import PlanForm, RuleForm, TimeOffForm
 from mend.booking.identity import verified_account
 from mend.booking.models import Appointment, AvailabilityRule, Clinician, Mode, TimeOff
-from mend.booking.views import HttpResponseSeeOther, page, private
+from mend.booking.views import page, private
 from mend.core import audit
-from mend.core.http import no_store
+from mend.core.http import no_store, see_other
 
 WEEK = 7
 
@@ -99,10 +99,10 @@ def _mark(request: HttpRequest, pk: int, status: str) -> HttpResponse:
         services.mark(visit, status=status, now=timezone.now())
     except services.BookingError as error:
         messages.error(request, error.message)
-        return HttpResponseSeeOther(reverse("booking:clinic"))
+        return see_other(reverse("booking:clinic"))
     label = Appointment.Status(status).label.lower()
     messages.success(request, f"{visit.name}'s visit is marked {label}.")
-    return HttpResponseSeeOther(reverse("booking:clinic"))
+    return see_other(reverse("booking:clinic"))
 
 
 @require_POST
@@ -161,7 +161,7 @@ def add_rule(request: HttpRequest) -> HttpResponse:
         return _availability_page(request, clinician, rule_form=form, status=400)
     form.save()
     messages.success(request, "Working hours added.")
-    return HttpResponseSeeOther(reverse("booking:availability"))
+    return see_other(reverse("booking:availability"))
 
 
 @login_required
@@ -170,7 +170,7 @@ def delete_rule(request: HttpRequest, pk: int) -> HttpResponse:
     clinician = _get_clinician(request)
     get_object_or_404(AvailabilityRule, pk=pk, clinician=clinician).delete()
     messages.success(request, "Working hours removed. Visits already booked stay booked.")
-    return HttpResponseSeeOther(reverse("booking:availability"))
+    return see_other(reverse("booking:availability"))
 
 
 @login_required
@@ -191,7 +191,7 @@ def add_time_off(request: HttpRequest) -> HttpResponse:
     )
     note = f" {clashing} booked visit(s) fall in it: move or cancel them." if clashing else ""
     messages.success(request, f"Time off added.{note}")
-    return HttpResponseSeeOther(reverse("booking:availability"))
+    return see_other(reverse("booking:availability"))
 
 
 @login_required
@@ -200,7 +200,7 @@ def delete_time_off(request: HttpRequest, pk: int) -> HttpResponse:
     clinician = _get_clinician(request)
     get_object_or_404(TimeOff, pk=pk, clinician=clinician).delete()
     messages.success(request, "Time off removed.")
-    return HttpResponseSeeOther(reverse("booking:availability"))
+    return see_other(reverse("booking:availability"))
 
 
 # The private calendar feed
@@ -213,7 +213,7 @@ def create_feed(request: HttpRequest) -> HttpResponse:
     messages.success(
         request, "Your calendar feed has a new address. Any earlier one stopped working."
     )
-    return HttpResponseSeeOther(reverse("booking:clinic") + "#feed")
+    return see_other(reverse("booking:clinic") + "#feed")
 
 
 @login_required
@@ -221,7 +221,7 @@ def create_feed(request: HttpRequest) -> HttpResponse:
 def revoke_feed(request: HttpRequest) -> HttpResponse:
     services.revoke_feed(_get_clinician(request))
     messages.success(request, "Your calendar feed is switched off.")
-    return HttpResponseSeeOther(reverse("booking:clinic") + "#feed")
+    return see_other(reverse("booking:clinic") + "#feed")
 
 
 @private
@@ -370,4 +370,4 @@ def plan_book(request: HttpRequest) -> HttpResponse:
     messages.success(
         request, f"Booked {count} visits for {series.name}. We have emailed them the plan."
     )
-    return HttpResponseSeeOther(reverse("booking:clinic"))
+    return see_other(reverse("booking:clinic"))

@@ -17,9 +17,8 @@ from zoneinfo import ZoneInfo
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.contrib.messages import get_messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -43,27 +42,19 @@ from mend.booking.forms import (
     screen_form,
 )
 from mend.booking.models import Appointment, Clinician, SlotHold, WaitlistOffer
-from mend.core import audit
+from mend.core import audit, http
+from mend.core.http import see_other
 from mend.safety import services as safety
 from mend.safety.forms import ScreenForm
 from mend.safety.screening import ANSWER_NAMES, EMERGENCY, LEVEL_NAMES
 
 
-class HttpResponseSeeOther(HttpResponseRedirect):
-    status_code = 303
-
-
 def private(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """For pages behind a secret link: not cached anywhere, and the address (with its
-    secret) never sent to another site as a referrer. "same-origin", not "no-referrer":
-    browsers send "Origin: null" from no-referrer pages, which fails the CSRF check."""
+    """For pages behind a secret link (mend.core.http.private)."""
 
     @functools.wraps(view)
     def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        response = view(request, *args, **kwargs)
-        response["Cache-Control"] = "private, no-store"
-        response["Referrer-Policy"] = "same-origin"
-        return response
+        return http.private(view(request, *args, **kwargs))
 
     return wrapped
 
@@ -71,9 +62,6 @@ def private(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
 def page(
     request: HttpRequest, template: str, context: dict[str, Any], *, status: int = 200
 ) -> HttpResponse:
-    """render(), with Django's messages shown by the booking templates ("notices") rather
-    than by the base template, whose list of them axe-core flags (a list with a role)."""
-    context = {**context, "messages": (), "notices": list(get_messages(request))}
     return render(request, template, context, status=status)
 
 
@@ -264,7 +252,7 @@ def _book(request: HttpRequest, selection: flow.Selection, *, now: datetime) -> 
             status=409,
         )
     messages.success(request, f"You are booked. We have sent the details to {appointment.email}.")
-    return HttpResponseSeeOther(reverse("booking:manage", args=[appointment.manage_token()]))
+    return see_other(reverse("booking:manage", args=[appointment.manage_token()]))
 
 
 def _over_limit(request: HttpRequest, form: DetailsForm | WaitlistForm) -> bool:
@@ -418,7 +406,7 @@ def cancel(request: HttpRequest, token: str | None = None, pk: int | None = None
         form.add_error(None, error.message)
         return _manage_page(request, access, form=form, status=409)
     messages.success(request, "Your visit is cancelled. We have emailed you a confirmation.")
-    return HttpResponseSeeOther(access.url())
+    return see_other(access.url())
 
 
 @private
@@ -484,7 +472,7 @@ def move(request: HttpRequest, token: str | None = None, pk: int | None = None) 
             request, access, picked, alternatives=error.alternatives, status=409
         )
     messages.success(request, "Your visit has moved. We have emailed you the new time.")
-    return HttpResponseSeeOther(access.url())
+    return see_other(access.url())
 
 
 @login_required
@@ -542,11 +530,11 @@ def link_account_confirm(request: HttpRequest, token: str) -> HttpResponse:
         user = services.link_to_account(appointment, email=email, now=timezone.now())
     except services.BookingError as error:
         messages.error(request, error.message)
-        return HttpResponseSeeOther(reverse("booking:link_account", args=[token]))
+        return see_other(reverse("booking:link_account", args=[token]))
     messages.success(request, "This visit is now in your account.")
     if request.user.is_authenticated and request.user.pk == user.pk:
-        return HttpResponseSeeOther(reverse("booking:visit", args=[appointment.pk]))
-    return HttpResponseSeeOther(reverse("booking:manage", args=[appointment.manage_token()]))
+        return see_other(reverse("booking:visit", args=[appointment.pk]))
+    return see_other(reverse("booking:manage", args=[appointment.manage_token()]))
 
 
 # The waitlist and its offers
@@ -603,7 +591,7 @@ def join_waitlist(request: HttpRequest) -> HttpResponse:
     messages.success(
         request, "You are on the waitlist. When a time that suits you opens up, we will email you."
     )
-    return HttpResponseSeeOther(
+    return see_other(
         reverse("booking:book") + "?" + urlencode({"visit": selection.visit_type.slug})
     )
 
@@ -691,4 +679,4 @@ def claim_confirm(request: HttpRequest, token: str) -> HttpResponse:
         form.add_error(None, error.message)
         return _offer_page(request, token, offer, form, screen=screen, status=409)
     messages.success(request, f"You are booked. We have sent the details to {appointment.email}.")
-    return HttpResponseSeeOther(reverse("booking:manage", args=[appointment.manage_token()]))
+    return see_other(reverse("booking:manage", args=[appointment.manage_token()]))

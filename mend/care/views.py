@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
@@ -18,7 +18,7 @@ from mend.care import services
 from mend.care.forms import BreakGlassForm, DischargeForm, InviteForm
 from mend.care.models import BreakGlass, Episode, Flag, Invitation
 from mend.core import audit
-from mend.core.http import clinician_or_404, no_store
+from mend.core.http import clinician_or_404, no_store, see_other
 
 # The patient
 
@@ -40,7 +40,7 @@ def _answer(request: HttpRequest, pk: int, action: Any, done: str) -> HttpRespon
     except services.CareError as error:
         raise Http404(error.message) from None  # not theirs, or answered: nothing to say more
     messages.success(request, done)
-    return redirect("care:mine")
+    return see_other("care:mine")
 
 
 @require_POST
@@ -107,7 +107,7 @@ def invite(request: HttpRequest) -> HttpResponse:
         form.add_error(error.field, error.message)
         return _clinic_page(request, form, status=409)
     messages.success(request, f"Invitation sent to {data['email']}.")
-    return redirect("care:clinic")
+    return see_other("care:clinic")
 
 
 @require_POST
@@ -125,7 +125,7 @@ def discharge(request: HttpRequest, pk: int) -> HttpResponse:
     except services.CareError as error:
         return _clinic_page(request, status=409, errors={field: error.message})
     messages.success(request, f"{episode.patient.get_public_name()} discharged.")
-    return redirect("care:clinic")
+    return see_other("care:clinic")
 
 
 @require_POST
@@ -136,7 +136,7 @@ def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404("No such invitation.")
     services.withdraw(invitation, by=user, now=timezone.now())
     messages.success(request, "Invitation withdrawn.")
-    return redirect("care:clinic")
+    return see_other("care:clinic")
 
 
 @require_POST
@@ -153,7 +153,7 @@ def clear_flag(request: HttpRequest, pk: int) -> HttpResponse:
         status = 400 if error.field == "note" else 409
         return _clinic_page(request, status=status, errors={f"flag-{pk}": error.message})
     messages.success(request, "Flag cleared.")
-    return redirect("care:clinic")
+    return see_other("care:clinic")
 
 
 # The practice's admin: break-glass
@@ -203,4 +203,4 @@ def open_break_glass(request: HttpRequest) -> HttpResponse:
         f"{grant.patient.get_public_name()}'s record is open to you until {ends:%H:%M %Z}. "
         "Every page you read is in the audit log; the practice has been told.",
     )
-    return redirect("care:break_glass")
+    return see_other("care:break_glass")

@@ -13,7 +13,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -27,6 +27,7 @@ from wagtail.permissions import register_permission_policy
 
 from mend.community import services
 from mend.community.models import Comment, ContactMessage
+from mend.core.http import see_other
 
 
 class ReaderSubmittedPolicy(ModelPermissionPolicy):
@@ -80,8 +81,8 @@ class CommentIndexView(IndexView):
 def _back(request: HttpRequest) -> HttpResponse:
     target = request.POST.get("next", "")
     if url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
-        return redirect(target)
-    return redirect(f"{COMMENTS}:index")
+        return see_other(target)
+    return see_other(f"{COMMENTS}:index")
 
 
 def moderate_view(to: Comment.Status, done: str) -> Any:

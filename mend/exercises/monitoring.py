@@ -23,7 +23,7 @@ from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
@@ -31,7 +31,7 @@ from mend.care import monitoring
 from mend.care import services as care_services
 from mend.care.models import REVIEW_MINUTES, REVIEW_NOTE_MAX_LENGTH, Episode, ReviewTime
 from mend.core import audit
-from mend.core.http import no_store
+from mend.core.http import no_store, see_other
 from mend.exercises.models import Assignment, SessionLog
 from mend.outcomes.models import Response
 
@@ -226,7 +226,7 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
         form.add_error(error.field, error.message)
         return _page(request, episode, review_form=form, status=409)
     messages.success(request, f"{data['minutes']} minutes recorded for {data['on']:%d %b %Y}.")
-    return redirect("exercises:clinic_monitoring", episode.pk)
+    return see_other("exercises:clinic_monitoring", episode.pk)
 
 
 @require_GET

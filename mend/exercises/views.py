@@ -25,7 +25,7 @@ from mend.accounts.models import User
 from mend.care import services as care_services
 from mend.care.models import Episode, booking_url
 from mend.core import audit
-from mend.core.http import clinician_or_404, no_store
+from mend.core.http import clinician_or_404, no_store, see_other
 from mend.core.pagecache import CACHE_HEADER
 from mend.exercises import handout as handouts
 from mend.exercises import links, services, stops, summaries
@@ -117,8 +117,8 @@ def start(request: HttpRequest, slug: str) -> HttpResponse:
         )
         messages.success(request, f"{exercise.name} is now in your programs.")
         if stops.screen_due(assignment, now=timezone.now()):
-            return redirect("exercises:screen", assignment.program_id)
-        return redirect("exercises:program", assignment.program_id)
+            return see_other("exercises:screen", assignment.program_id)
+        return see_other("exercises:program", assignment.program_id)
     return render(request, "exercises/start.html", {"exercise": exercise, "dosage": dosage})
 
 
@@ -237,9 +237,9 @@ def log_session(request: HttpRequest, pk: int) -> HttpResponse:
         context = _program_context(request, found, log_form=form)
         return render(request, "exercises/log.html", context, status=409)
     if outcome.ask_sudden:
-        return redirect("exercises:sudden", pk, outcome.log.pk)
+        return see_other("exercises:sudden", pk, outcome.log.pk)
     _after_log_messages(request, outcome)
-    return redirect(reverse("exercises:program", args=[pk]) + "#progress")
+    return see_other(reverse("exercises:program", args=[pk]) + "#progress")
 
 
 def _screen_context(found: Program, screen: Screen | None, **extra: Any) -> dict[str, Any]:
@@ -286,7 +286,7 @@ def screen(request: HttpRequest, pk: int) -> HttpResponse:
         return render(request, "exercises/screen.html", context | {"form": form}, status=409)
     if result.is_clear:
         messages.success(request, "Thank you. Nothing in your answers stops this program.")
-        return redirect("exercises:play", pk)
+        return see_other("exercises:play", pk)
     found.assignment.refresh_from_db()
     context = _screen_context(found, chosen, result=result, advice=safety.advice_for(result.level))
     return no_store(render(request, "exercises/screen_stopped.html", context))
@@ -371,19 +371,19 @@ def settled(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             name = next(iter(form.errors))
             messages.error(request, f"{form.fields[name].label}: {form.errors[name][0]}")
-        return redirect(back)
+        return see_other(back)
     try:
         outcome = services.answer_settled(
             found.assignment, by=request.user, now=timezone.now(), **form.cleaned_data
         )
     except services.ExerciseError as error:
         messages.error(request, error.message)
-        return redirect(back)
+        return see_other(back)
     if form.cleaned_data["settled"]:
         messages.success(request, "Good: it settled, so the load suits you.")
     else:
         messages.warning(request, _ease_off_text(outcome.rule.max_during, None))
-    return redirect(back)
+    return see_other(back)
 
 
 def _settle_target(request: HttpRequest, pk: int) -> str:
@@ -403,7 +403,7 @@ def morning_email(request: HttpRequest, pk: int) -> HttpResponse:
         messages.success(request, "We will email you the morning after each session.")
     else:
         messages.success(request, "No more morning emails for this program.")
-    return redirect("exercises:program", pk)
+    return see_other("exercises:program", pk)
 
 
 def _share_choices(assignment: Assignment) -> list[Episode]:
@@ -429,7 +429,7 @@ def share(request: HttpRequest, pk: int) -> HttpResponse:
         return render(request, "exercises/program.html", context, status=409)
     who = episode.clinician.get_public_name() if episode else None
     messages.success(request, f"Shared with {who}." if who else "This routine is yours alone.")
-    return redirect("exercises:program", pk)
+    return see_other("exercises:program", pk)
 
 
 @require_POST
@@ -439,9 +439,9 @@ def finish(request: HttpRequest, pk: int) -> HttpResponse:
         services.finish(found.assignment, by=request.user, now=timezone.now())
     except services.ExerciseError as error:
         messages.error(request, error.message)
-        return redirect("exercises:program", pk)
+        return see_other("exercises:program", pk)
     messages.success(request, f"{found.name} is finished. Its sessions stay in your history.")
-    return redirect("exercises:portal")
+    return see_other("exercises:portal")
 
 
 def _pdf_response(program: Program) -> HttpResponse:
@@ -521,7 +521,7 @@ def clinic_program_new(request: HttpRequest) -> HttpResponse:
         now=timezone.now(),
     )
     messages.success(request, "Program created. Add its exercises below.")
-    return redirect("exercises:clinic_program", program.pk)
+    return see_other("exercises:clinic_program", program.pk)
 
 
 def _clinic_program_context(program: Program, **extra: Any) -> dict[str, Any]:
@@ -582,7 +582,7 @@ def clinic_details(request: HttpRequest, pk: int) -> HttpResponse:
         form.add_error(error.field if error.field in form.fields else None, error.message)
         return _edit_failed(request, program, 409, details_form=form)
     messages.success(request, "Program saved.")
-    return redirect("exercises:clinic_program", pk)
+    return see_other("exercises:clinic_program", pk)
 
 
 @require_POST
@@ -599,7 +599,7 @@ def clinic_add_item(request: HttpRequest, pk: int) -> HttpResponse:
         form.add_error("exercise", error.message)
         return _edit_failed(request, program, 409, add_form=form)
     messages.success(request, f"Added {item.exercise.name} with its usual dosage; adjust it here.")
-    return redirect("exercises:clinic_item", pk, item.pk)
+    return see_other("exercises:clinic_item", pk, item.pk)
 
 
 @require_http_methods(["GET", "POST"])
@@ -622,7 +622,7 @@ def clinic_item(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
         context = {"program": program, "item": item, "form": form}
         return render(request, "exercises/clinic/item.html", context, status=409)
     messages.success(request, f"Saved: {item.exercise.name}, {form.dosage.describe()}.")
-    return redirect("exercises:clinic_program", pk)
+    return see_other("exercises:clinic_program", pk)
 
 
 def _item_action(request: HttpRequest, pk: int, item_pk: int, action: Any, done: str) -> Any:
@@ -634,7 +634,7 @@ def _item_action(request: HttpRequest, pk: int, item_pk: int, action: Any, done:
         messages.error(request, error.message)
     else:
         messages.success(request, done.format(name=item.exercise.name))
-    return redirect("exercises:clinic_program", pk)
+    return see_other("exercises:clinic_program", pk)
 
 
 @require_POST
@@ -692,7 +692,7 @@ def clinic_assign(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         f"Assigned to {assignment.patient.get_public_name()}. Adjust any dosage for them below.",
     )
-    return redirect("exercises:clinic_program", assignment.program_id)
+    return see_other("exercises:clinic_program", assignment.program_id)
 
 
 @require_POST
@@ -707,7 +707,7 @@ def clinic_finish(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, error.message)
     else:
         messages.success(request, "Program finished. Its sessions stay in the patient's history.")
-    return redirect("exercises:clinic_program", pk)
+    return see_other("exercises:clinic_program", pk)
 
 
 @require_GET

@@ -13,14 +13,14 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from mend.accounts.models import User
 from mend.care.models import Episode
 from mend.core import audit
-from mend.core.http import no_store
+from mend.core.http import no_store, see_other
 from mend.core.roles import is_clinician
 from mend.outcomes import services, summaries
 from mend.outcomes.forms import AnswerForm, AttachForm
@@ -121,7 +121,7 @@ def answer(request: HttpRequest, pk: int) -> HttpResponse:
         form.add_error(error.field if error.field in form.fields else None, error.message)
         return _response_page(request, response, form, status=409)
     messages.success(request, _thanks(answered))
-    return no_store(redirect("outcomes:mine"))
+    return no_store(see_other("outcomes:mine"))
 
 
 def _thanks(response: Response) -> str:
@@ -187,7 +187,7 @@ def attach(request: HttpRequest, pk: int) -> HttpResponse:
         form.add_error(error.field if error.field in form.fields else None, error.message)
         return _clinic_page(request, episode, form, status=409)
     messages.success(request, _attached(schedule))
-    return no_store(redirect("outcomes:clinic", pk))
+    return no_store(see_other("outcomes:clinic", pk))
 
 
 def _attached(schedule: Schedule) -> str:

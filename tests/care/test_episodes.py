@@ -209,7 +209,7 @@ def test_patient_accepts_in_me_care(
     assert client.get(f"/me/care/invitations/{invitation.pk}/accept/").status_code == 405
     response = client.post(f"/me/care/invitations/{invitation.pk}/accept/")
 
-    assert response.status_code == 302
+    assert response.status_code == 303
     episode = Episode.objects.get()
     assert episode.patient == patient
     html = client.get("/me/care/").content.decode()
@@ -248,7 +248,7 @@ def test_clinician_invites_and_bad_input_is_shown_at_the_field(
     assert not Invitation.objects.exists()
 
     good = client.post("/clinic/care/invite/", {"email": "jo@mail.example", "region": "knee"})
-    assert good.status_code == 302
+    assert good.status_code == 303
     assert Invitation.objects.get().region == "knee"
     page = client.get("/clinic/care/")
     assert "jo@mail.example" in page.content.decode()
@@ -262,7 +262,7 @@ def test_clinician_discharges_from_the_care_page(
 
     response = client.post(f"/clinic/care/{episode.pk}/discharge/", {"note": "Goals met"})
 
-    assert response.status_code == 302
+    assert response.status_code == 303
     episode.refresh_from_db()
     assert (episode.status, episode.discharge_note) == (Episode.Status.FINISHED, "Goals met")
     assert "Recently discharged" in client.get("/clinic/care/").content.decode()

@@ -89,7 +89,7 @@ def test_an_editor_approves_and_the_comment_shows_on_the_article(
     client.force_login(editor)
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(action_url("approve", pending), {"next": f"{ADMIN}?status=pending"})
-    assert response.status_code == 302
+    assert response.status_code == 303
     assert response["Location"] == f"{ADMIN}?status=pending"
     pending.refresh_from_db()
     assert pending.status == Comment.Status.APPROVED and pending.approved_at is not None
@@ -132,7 +132,7 @@ def test_rejecting_or_marking_spam_takes_an_approved_comment_down(
     assert "Soon gone." in through_page_cache(article.url)
     client.force_login(editor)
     with django_capture_on_commit_callbacks(execute=True):
-        assert client.post(action_url(action, comment)).status_code == 302
+        assert client.post(action_url(action, comment)).status_code == 303
     comment.refresh_from_db()
     assert comment.status == status and comment.approved_at is None
     assert "Soon gone." not in through_page_cache(article.url)

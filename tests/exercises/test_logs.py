@@ -43,7 +43,7 @@ def test_logging_a_session_keeps_what_was_done_and_the_dosage(
 ) -> None:
     response = signed_in.post(f"/me/programs/{assignment.program_id}/log/", form(done=["2"]))
 
-    assert response.status_code == 302
+    assert response.status_code == 303
     assert response["Location"] == f"/me/programs/{assignment.program_id}/#progress"
     log = SessionLog.objects.get()
     assert (log.pain_during, log.pain_now, log.effort, log.note) == (3, 2, 6, "Felt fine.")

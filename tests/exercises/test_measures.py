@@ -68,7 +68,7 @@ def test_the_program_form_takes_measures_and_refuses_unknown_ones(
     good = client.post(
         f"/clinic/programs/{program.pk}/details/", data | {"measures": ["psfs", "nprs"]}
     )
-    assert good.status_code == 302
+    assert good.status_code == 303
     program.refresh_from_db()
     assert program.measures == ["psfs", "nprs"]
 

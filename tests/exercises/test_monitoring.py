@@ -227,7 +227,7 @@ def test_the_clinician_records_review_minutes(
         review_url(episode), {"on": "2026-11-29", "minutes": "25", "note": "Read the logs."}
     )
 
-    assert response.status_code == 302
+    assert response.status_code == 303
     assert response["Location"] == page_url(episode)
     saved = ReviewTime.objects.get()
     assert (saved.episode, saved.clinician, saved.on, saved.minutes, saved.note) == (

@@ -38,7 +38,7 @@ def test_clinician_builds_a_program_in_the_front_end(
         },
     )
     program = Program.objects.get()
-    assert response.status_code == 302 and response["Location"] == f"/clinic/programs/{program.pk}/"
+    assert response.status_code == 303 and response["Location"] == f"/clinic/programs/{program.pk}/"
 
     client.post(f"/clinic/programs/{program.pk}/items/add/", {"exercise": heel_drop.pk})
     client.post(f"/clinic/programs/{program.pk}/items/add/", {"exercise": stretch.pk})
@@ -57,7 +57,7 @@ def test_clinician_builds_a_program_in_the_front_end(
         },
     )
 
-    assert response.status_code == 302
+    assert response.status_code == 303
     item.refresh_from_db()
     assert item.dosage_value.describe() == "2 reps · hold 45 s each rep · each leg · after runs"
     assert item.dosage_value.pain_rule.max_during == 3
@@ -193,7 +193,7 @@ def test_assigning_a_template_copies_it_for_the_patient(
     )
 
     assignment = Assignment.objects.get()
-    assert response.status_code == 302
+    assert response.status_code == 303
     assert assignment.program != template and assignment.program.items.count() == 1
     assert (assignment.patient, assignment.clinician) == (patient, clinician)
     assert assignment.episode == episode
@@ -299,7 +299,7 @@ def test_a_routine_the_patient_started_stays_theirs_until_shared(
     response = client.post(
         f"/me/programs/{own.program_id}/share/", {"episode": str(assignment.episode_id)}
     )
-    assert response.status_code == 302
+    assert response.status_code == 303
     own.refresh_from_db()
     assert own.episode_id == assignment.episode_id
     client.force_login(clinician)
@@ -349,7 +349,7 @@ def test_a_finished_program_no_longer_changes(
     client: Client, clinician: User, assignment: Assignment
 ) -> None:
     client.force_login(clinician)
-    assert client.post(f"/clinic/programs/{assignment.program_id}/finish/").status_code == 302
+    assert client.post(f"/clinic/programs/{assignment.program_id}/finish/").status_code == 303
     item = assignment.program.items.first()
     response = client.post(
         f"/clinic/programs/{assignment.program_id}/items/{item.pk}/",

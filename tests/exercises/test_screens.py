@@ -89,7 +89,7 @@ def test_all_no_lets_the_routine_start(client: Client, patient: User, routine: A
         response = client.post(f"/me/programs/{routine.program_id}/screen/", answers_for(routine))
         play = client.get(f"/me/programs/{routine.program_id}/play/").content.decode()
 
-    assert response.status_code == 302 and response["Location"].endswith("/play/")
+    assert response.status_code == 303 and response["Location"].endswith("/play/")
     routine.refresh_from_db()
     assert routine.screened_at == NOW and routine.paused_at is None
     assert "data-player" in play
@@ -147,7 +147,7 @@ def test_a_stopped_routine_of_ones_own_resumes_when_the_patient_confirms_a_check
         still_positive.status_code == 200
         and "Get medical care today" in still_positive.content.decode()
     )
-    assert resumed.status_code == 302
+    assert resumed.status_code == 303
     routine.refresh_from_db()
     assert routine.paused_at is None and routine.screened_at == NOW + 3 * DAY
     last = ScreenResult.objects.order_by("taken_at", "pk").last()

@@ -38,7 +38,7 @@ def signed_in(client: Client, patient: User) -> Client:
 def severe_log(signed_in: Client, assignment: Assignment, **pain: str) -> SessionLog:
     response = signed_in.post(f"/me/programs/{assignment.program_id}/log/", log_form(**pain))
     log = SessionLog.objects.latest("pk")
-    assert response.status_code == 302
+    assert response.status_code == 303
     assert response["Location"] == f"/me/programs/{assignment.program_id}/sudden/{log.pk}/"
     return log
 

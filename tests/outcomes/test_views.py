@@ -90,7 +90,7 @@ def test_answering_stores_the_score_and_shows_it_on_a_chart(
 
     answered = as_patient.post(f"/me/outcomes/{baseline.pk}/answer/", {"pain": "6"})
 
-    assert answered.status_code == 302
+    assert answered.status_code == 303
     assert answered["Location"] == "/me/outcomes/"
     baseline.refresh_from_db()
     assert (baseline.answers, baseline.scores) == ({"pain": 6}, {"total": 6.0})
@@ -207,7 +207,7 @@ def test_psfs_baseline_names_and_rates_activities(
          "activity_5": "Kneeling", "a5": "2"},
     )  # fmt: skip
 
-    assert answered.status_code == 302
+    assert answered.status_code == 303
     baseline.refresh_from_db()
     assert baseline.psfs_activities == ["Stairs", "Running", "Gardening", "Kneeling"]
     assert baseline.answers == {"a1": 3, "a2": 1, "a3": 5, "a4": 2}
@@ -341,7 +341,7 @@ def test_attaching_from_the_page_creates_the_schedule(
 ) -> None:
     answered = as_clinician.post(f"/clinic/outcomes/{episode.pk}/measures/", attach_data())
 
-    assert answered.status_code == 302
+    assert answered.status_code == 303
     assert answered["Location"] == f"/clinic/outcomes/{episode.pk}/"
     schedule = Schedule.objects.get()
     assert (schedule.instrument, schedule.follow_up_weeks, schedule.time_zone) == (
