@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from collections.abc import Collection
+
 from django.core.validators import URLValidator
 from django.db import models
 from django.db.models import Case, Q, Value, When
@@ -52,13 +54,19 @@ class CommentQuerySet(models.QuerySet["Comment"]):
                 threads[reply.parent_id][1].append(reply)
         return list(threads.values())
 
-    def address_is_trusted(self, email: str) -> bool:
-        """An editor has approved a comment from this address and none was marked spam."""
+    def author_is_trusted(
+        self, email: str, *, address_verified: bool, posted_ids: Collection[int]
+    ) -> bool:
+        """An editor approved a comment this author provably wrote, and none from the
+        address was marked spam (mend.community.trust). With the address verified as
+        theirs, any approved comment from it counts; otherwise only one of ``posted_ids``."""
         same = self.filter(email__iexact=email)
-        return (
-            same.filter(status=Comment.Status.APPROVED).exists()
-            and not same.filter(status=Comment.Status.SPAM).exists()
-        )
+        if same.filter(status=Comment.Status.SPAM).exists():
+            return False
+        approved = same.filter(status=Comment.Status.APPROVED)
+        if not address_verified:
+            approved = approved.filter(pk__in=list(posted_ids))
+        return approved.exists()
 
 
 class Comment(models.Model):

@@ -10,7 +10,9 @@ which updates rows without signals, does it itself.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Collection
 
+from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.db import transaction
 from wagtail.log_actions import log
@@ -67,6 +69,10 @@ def _same_comment_just_sent(
     ).first()
 
 
+def _is_verified_address(user: User, email: str) -> bool:
+    return EmailAddress.objects.filter(user=user, email__iexact=email, verified=True).exists()
+
+
 def post_comment(
     *,
     page: Page,
@@ -76,15 +82,22 @@ def post_comment(
     website: str,
     body: str,
     address_hash: str,
+    author: User | None,
+    posted_ids: Collection[int],
     now: dt.datetime,
 ) -> Comment:
-    """Store a comment: live at once from a trusted address, otherwise held for an editor.
+    """Store a comment: live at once from a trusted author, otherwise held for an editor.
 
-    Sent twice (a double click, a reload), it is stored once: the first is returned.
+    ``author`` is the signed-in account posting, if any; ``posted_ids`` the comments
+    this browser posted before (``mend.community.trust``). Sent twice (a double click,
+    a reload), it is stored once: the first is returned.
     """
     parent = _reply_target(page, parent_id)
+    verified = author is not None and _is_verified_address(author, email)
     reasons = spam.hold_reasons(
-        address_trusted=Comment.objects.address_is_trusted(email),
+        address_trusted=Comment.objects.author_is_trusted(
+            email, address_verified=verified, posted_ids=posted_ids
+        ),
         links=text.count_links(body),
         max_links=settings.MEND_COMMENT_MAX_LINKS,
     )

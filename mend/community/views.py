@@ -4,16 +4,17 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 from wagtail.models import Page
 
-from mend.community import ratelimit, services
+from mend.community import ratelimit, services, trust
 from mend.community.forms import TOO_MANY, CommentForm, ContactForm, PublicForm
 from mend.community.models import Comment
+from mend.core.http import see_other
 from mend.core.pagecache import CACHE_HEADER
 
 HELD = "Your comment is awaiting moderation"
@@ -21,10 +22,6 @@ PUBLISHED = "Your comment is published"
 THANKS = "Thank you for your message. We will reply by email."
 # The name under which a bound comment form reaches the article page's template.
 FORM_CONTEXT_NAME = "comment_form"
-
-
-class HttpResponseSeeOther(HttpResponseRedirect):
-    status_code = 303
 
 
 def _get_commentable_page(page_id: int) -> Page:
@@ -103,7 +100,13 @@ def _comment_taken(request: HttpRequest, page: Page, *, live: bool) -> HttpRespo
         context = section_context(request, page, notice=notice)
         return render(request, "community/comment_section.html", context)
     messages.success(request, notice)
-    return HttpResponseSeeOther(f"{page.get_url(request) or '/'}#comments")
+    return see_other(f"{page.get_url(request) or '/'}#comments")
+
+
+def _posted(request: HttpRequest, page: Page, comment: Comment) -> HttpResponse:
+    response = _comment_taken(request, page, live=comment.status == Comment.Status.APPROVED)
+    trust.remember(request, response, comment.pk)  # once approved, its author's next one goes live
+    return response
 
 
 @require_POST
@@ -127,12 +130,14 @@ def post_comment(request: HttpRequest, page_id: int) -> HttpResponse:
             website=data["website"],
             body=data["body"],
             address_hash=ratelimit.address_hash(request),
+            author=request.user if request.user.is_authenticated else None,
+            posted_ids=trust.posted_ids(request),
             now=form.now,
         )
     except services.CommunityError as error:
         form.add_error(None, error.message)
         return _comment_refused(request, page, form, status=400)
-    return _comment_taken(request, page, live=comment.status == Comment.Status.APPROVED)
+    return _posted(request, page, comment)
 
 
 def _contact_page(request: HttpRequest, form: PublicForm, *, status: int = 200) -> HttpResponse:
@@ -165,4 +170,4 @@ def _send_contact(request: HttpRequest) -> HttpResponse:
             now=form.now,
         )
     messages.success(request, THANKS)
-    return HttpResponseSeeOther(reverse("community:contact"))
+    return see_other(reverse("community:contact"))

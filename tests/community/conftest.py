@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from wagtail.models import Page
 
+from mend.community import trust
 from mend.community.models import Comment
 from mend.core import formstamp
 
@@ -77,3 +78,11 @@ def make_comment(db: None) -> Callable[..., Comment]:
         return Comment.objects.create(page=page, **fields)
 
     return make
+
+
+@pytest.fixture
+def trusted_browser(client: Client, article: Page, make_comment: Callable[..., Comment]) -> Comment:
+    """This browser posted a comment from READER that an editor has since approved."""
+    earlier = make_comment(article, email=READER)
+    client.cookies[trust.COOKIE] = trust.signed([earlier.pk])
+    return earlier

@@ -7,9 +7,12 @@ from typing import Any
 
 import pytest
 import time_machine
+from allauth.account.models import EmailAddress
 from django.core import mail
 from django.test import Client
+from django.utils import timezone
 
+from mend.community import services, trust
 from mend.community.models import Comment
 from mend.content.models import ArticlePage
 from mend.core import formstamp
@@ -140,28 +143,117 @@ def test_first_comment_is_held_and_its_author_is_emailed(
     assert "http://127.0.0.1:8000/admin/comments/?status=pending" in email.body
 
 
-def test_once_an_editor_approved_one_the_address_posts_live(
-    client: Client,
-    article: ArticlePage,
-    make_comment: Callable[..., Comment],
-    post_comment: Callable[..., Any],
+def test_typing_the_address_of_an_approved_commenter_is_held(
+    article: ArticlePage, make_comment: Callable[..., Comment], post_comment: Callable[..., Any]
 ) -> None:
-    make_comment(article, email="Reader@Mail.Example")
-    response = post_comment(article, comment_data(email=READER.upper()))
+    make_comment(article, email=READER)  # someone else's approved comment: the address is known
+    post_comment(article, comment_data(email=READER))
+    comment = Comment.objects.latest("pk")
+    assert comment.status == Comment.Status.PENDING
+    assert comment.held_reason == "first comment from this address"
+
+
+def test_the_browser_whose_comment_was_approved_posts_live_next_time(
+    client: Client, article: ArticlePage, editor: Any, post_comment: Callable[..., Any]
+) -> None:
+    post_comment(article, comment_data(email="Reader@Mail.Example"))
+    first = Comment.objects.get()
+    assert first.status == Comment.Status.PENDING
+    services.moderate(first, to=Comment.Status.APPROVED, by=editor, now=timezone.now())
+
+    response = post_comment(article, comment_data(email=READER.upper(), body="Week eight now."))
+
     assert response.status_code == 303
     comment = Comment.objects.latest("pk")
     assert comment.status == Comment.Status.APPROVED and comment.held_reason == ""
     assert comment.approved_at is not None
     page = client.get(article.url)
     assert PUBLISHED in page.content.decode()
-    assert "heel drops" in section(page)
-    assert mail.outbox == []
+    assert "Week eight now." in section(page)
+    assert len(mail.outbox) == 1  # only the first was held and told so
 
 
-def test_more_than_two_links_are_held_even_from_a_trusted_address(
-    article: ArticlePage, make_comment: Callable[..., Comment], post_comment: Callable[..., Any]
+def test_the_commenter_cookie_is_signed_and_kept_from_scripts(
+    client: Client, article: ArticlePage, post_comment: Callable[..., Any]
+) -> None:
+    post_comment(article)
+    cookie = client.cookies[trust.COOKIE]
+    assert cookie["httponly"] and cookie["samesite"] == "Lax"
+    assert str(Comment.objects.get().pk) in cookie.value and ":" in cookie.value  # value:sig
+
+
+def test_a_forged_commenter_cookie_is_ignored(
+    client: Client,
+    article: ArticlePage,
+    make_comment: Callable[..., Comment],
+    post_comment: Callable[..., Any],
+) -> None:
+    approved = make_comment(article, email=READER)
+    client.cookies[trust.COOKIE] = f"{approved.pk}:forged-signature"
+    post_comment(article)
+    assert Comment.objects.latest("pk").status == Comment.Status.PENDING
+
+
+def test_a_cookie_for_another_address_does_not_carry_trust(
+    client: Client,
+    article: ArticlePage,
+    make_comment: Callable[..., Comment],
+    post_comment: Callable[..., Any],
+) -> None:
+    mine = make_comment(article, email="robin@mail.example")
+    make_comment(article, email=READER)
+    client.cookies[trust.COOKIE] = trust.signed([mine.pk])
+    post_comment(article, comment_data(email=READER))
+    assert Comment.objects.latest("pk").status == Comment.Status.PENDING
+
+
+def test_a_verified_account_with_an_approved_comment_posts_live(
+    client: Client,
+    article: ArticlePage,
+    make_comment: Callable[..., Comment],
+    post_comment: Callable[..., Any],
+    make_user: Callable[..., Any],
+    verified: Callable[..., Any],
+) -> None:
+    reader = verified(make_user(READER))
+    make_comment(article, email=READER)
+    client.force_login(reader)
+    post_comment(article, comment_data(email=READER.upper()))
+    assert Comment.objects.latest("pk").status == Comment.Status.APPROVED
+
+
+def test_an_account_whose_address_is_not_verified_is_held(
+    client: Client,
+    article: ArticlePage,
+    make_comment: Callable[..., Comment],
+    post_comment: Callable[..., Any],
+    make_user: Callable[..., Any],
+) -> None:
+    reader = make_user(READER)
+    EmailAddress.objects.create(user=reader, email=READER, verified=False, primary=True)
+    make_comment(article, email=READER)
+    client.force_login(reader)
+    post_comment(article)
+    assert Comment.objects.latest("pk").status == Comment.Status.PENDING
+
+
+def test_a_verified_account_typing_another_address_is_held(
+    client: Client,
+    article: ArticlePage,
+    make_comment: Callable[..., Comment],
+    post_comment: Callable[..., Any],
+    patient: Any,
+    verified: Callable[..., Any],
 ) -> None:
     make_comment(article, email=READER)
+    client.force_login(verified(patient))
+    post_comment(article, comment_data(email=READER))
+    assert Comment.objects.latest("pk").status == Comment.Status.PENDING
+
+
+def test_more_than_two_links_are_held_even_from_a_trusted_author(
+    article: ArticlePage, trusted_browser: Comment, post_comment: Callable[..., Any]
+) -> None:
     body = "See https://a.example, http://b.example and www.c.example"
     assert post_comment(article, comment_data(body=body)).status_code == 303
     comment = Comment.objects.latest("pk")
@@ -169,18 +261,19 @@ def test_more_than_two_links_are_held_even_from_a_trusted_address(
     assert comment.held_reason == "more than 2 links"
 
 
-def test_two_links_from_a_trusted_address_go_live(
-    article: ArticlePage, make_comment: Callable[..., Comment], post_comment: Callable[..., Any]
+def test_two_links_from_a_trusted_author_go_live(
+    article: ArticlePage, trusted_browser: Comment, post_comment: Callable[..., Any]
 ) -> None:
-    make_comment(article, email=READER)
     post_comment(article, comment_data(body="https://a.example and https://b.example"))
     assert Comment.objects.latest("pk").status == Comment.Status.APPROVED
 
 
 def test_an_address_with_a_comment_marked_spam_is_held_again(
-    article: ArticlePage, make_comment: Callable[..., Comment], post_comment: Callable[..., Any]
+    article: ArticlePage,
+    trusted_browser: Comment,
+    make_comment: Callable[..., Comment],
+    post_comment: Callable[..., Any],
 ) -> None:
-    make_comment(article, email=READER)
     make_comment(article, email=READER, status=Comment.Status.SPAM)
     post_comment(article)
     assert Comment.objects.latest("pk").status == Comment.Status.PENDING
@@ -386,9 +479,8 @@ def test_the_limit_lifts_when_the_window_ends(
 
 
 def test_htmx_post_returns_only_the_section(
-    article: ArticlePage, make_comment: Callable[..., Comment], post_comment: Callable[..., Any]
+    article: ArticlePage, trusted_browser: Comment, post_comment: Callable[..., Any]
 ) -> None:
-    make_comment(article, email=READER)
     response = post_comment(article, HTTP_HX_REQUEST="true")
     html = response.content.decode()
     assert response.status_code == 200
