@@ -35,7 +35,8 @@ SQLITE_BACKWARD = "DROP TRIGGER IF EXISTS core_auditevent_no_update;"
 
 def _run(schema_editor, statements):
     if statements:
-        schema_editor.execute(statements)
+        # No parameters: the PL/pgSQL's "%" is its own placeholder, not the driver's.
+        schema_editor.execute(statements, params=None)
 
 
 def forward(apps, schema_editor):
