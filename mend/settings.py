@@ -133,6 +133,7 @@ INSTALLED_APPS = [
     "mend.community",
     "mend.exercises",
     "mend.booking",
+    "mend.records",
     "mend.content",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
@@ -374,6 +375,11 @@ if min(MEND_BOOKING_RATE_LIMIT, MEND_BOOKING_EMAIL_RATE_LIMIT, MEND_BOOKING_RATE
     )
 if MEND_BOOKING_LINK_DAYS < 0:
     raise ImproperlyConfigured("MEND_BOOKING_LINK_DAYS must be 0 or more days.")
+# Erasure keeps clinical records (detached from the login) for this many years after
+# the patient's last care, then deletes them; a legal hold keeps them regardless.
+MEND_RECORD_RETENTION_YEARS = env_int("MEND_RECORD_RETENTION_YEARS", 7)
+if MEND_RECORD_RETENTION_YEARS < 0:
+    raise ImproperlyConfigured("MEND_RECORD_RETENTION_YEARS must be 0 or more years.")
 MEND_BOOKING_HOLD_MINUTES = env_int("MEND_BOOKING_HOLD_MINUTES", 30)
 MEND_BOOKING_WAITLIST_OFFERS = env_int("MEND_BOOKING_WAITLIST_OFFERS", 3)
 if min(MEND_BOOKING_STEP_MINUTES, MEND_BOOKING_HOLD_MINUTES, MEND_BOOKING_WAITLIST_OFFERS) < 1:

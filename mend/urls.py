@@ -15,6 +15,7 @@ from mend.content import urls as content_urls
 from mend.core import views as core_views
 from mend.exercises import urls as exercises_urls
 from mend.outcomes import urls as outcomes_urls
+from mend.records import urls as records_urls
 from mend.safety import urls as safety_urls
 
 urlpatterns = [
@@ -31,6 +32,7 @@ urlpatterns = [
     path("", include(community_urls)),
     path("", include(care_urls)),
     path("", include(outcomes_urls)),
+    path("", include(records_urls)),
     path("", include(safety_urls)),
     path("", include(exercises_urls)),
     path("", include(booking_urls)),

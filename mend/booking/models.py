@@ -165,8 +165,10 @@ class VisitType(models.Model):
 
 
 class Clinician(models.Model):
+    # The profile outlives the account: past visits keep who saw the patient
+    # (mend.records takes the profile out of booking when the account goes).
     user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="clinician"
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="clinician"
     )
     display_name = models.CharField(max_length=120, help_text="e.g. Dr. Sam Okafor")
     credentials = models.CharField(max_length=60, blank=True, help_text="e.g. DPT")
@@ -317,8 +319,8 @@ class CareSeries(models.Model):
     visit_type = models.ForeignKey(VisitType, on_delete=models.PROTECT, related_name="+")
     name = models.CharField(max_length=120)
     email = models.EmailField()
-    patient = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    patient = models.ForeignKey(  # a plan of care: erasure keeps or deletes it (mend.records)
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
     emailed_at = models.DateTimeField(null=True, blank=True, editable=False)
@@ -348,7 +350,7 @@ class Appointment(models.Model):
         settings.AUTH_USER_MODEL,
         null=True,
         blank=True,
-        on_delete=models.SET_NULL,
+        on_delete=models.PROTECT,  # erasure keeps or deletes the visit (mend.records)
         related_name="appointments",
         help_text="Empty for a guest booking.",
     )
@@ -534,8 +536,8 @@ class WaitlistEntry(models.Model):
     time_zone = _zone_field(default="UTC")
     name = models.CharField(max_length=120)
     email = models.EmailField()
-    patient = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    patient = models.ForeignKey(  # not part of the record: goes with the account
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
     )
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.WAITING)
     created_at = models.DateTimeField(auto_now_add=True)

@@ -83,8 +83,10 @@ class Episode(models.Model):
         ADMIN = "admin", "Opened by the practice"
         MIGRATED = "migrated", "Carried over from earlier programs and visits"
 
+    # Part of the clinical record: the account is not deleted from under it; erasure
+    # (mend.records.services) keeps or deletes it by the retention rule.
     patient = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="episodes"
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="episodes"
     )
     clinician = models.ForeignKey(
         settings.AUTH_USER_MODEL,

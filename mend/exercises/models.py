@@ -374,8 +374,10 @@ class Assignment(models.Model):
         FINISHED = "finished", "Finished"
 
     program = models.OneToOneField(Program, on_delete=models.CASCADE, related_name="assignment")
+    # The account is not deleted from under its programs and logs: erasure
+    # (mend.records.services) keeps or deletes them by the retention rule.
     patient = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="exercise_assignments"
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="exercise_assignments"
     )
     clinician = models.ForeignKey(
         settings.AUTH_USER_MODEL,

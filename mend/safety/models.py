@@ -152,7 +152,7 @@ class ScreenResult(models.Model):
         settings.AUTH_USER_MODEL,
         null=True,
         blank=True,
-        on_delete=models.CASCADE,
+        on_delete=models.PROTECT,  # erasure keeps or deletes it (mend.records.services)
         related_name="screen_results",
         help_text="Empty for a guest's answers at booking: the visit holds them.",
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
+from django.db.models import ProtectedError
 from django.test import Client
 
 from mend.accounts.models import User
@@ -198,12 +199,13 @@ def test_wrong_methods_are_405(client: Client, patient: User, assignment: Assign
     assert client.post("/me/").status_code == 405
 
 
-def test_deleting_accounts_keeps_or_removes_program_data_without_errors(
+def test_a_clinician_leaving_keeps_program_data_and_a_patient_is_only_erased(
     clinician: User, patient: User, assignment: Assignment, log
 ) -> None:
     log(assignment)
     clinician.delete()  # the clinician leaves: the patient's program stays
     assignment.refresh_from_db()
     assert assignment.clinician is None and assignment.program.owner is None
-    patient.delete()  # the patient's account is erased: their logs go with it
-    assert not SessionLog.objects.exists() and not Assignment.objects.exists()
+    with pytest.raises(ProtectedError):  # only erasure removes a patient (mend.records)
+        patient.delete()
+    assert SessionLog.objects.exists() and Assignment.objects.exists()
