@@ -176,8 +176,8 @@ MIDDLEWARE = [
     "mend.core.audit.AuditMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "django_htmx.middleware.HtmxMiddleware",
     "mend.core.csp.CSPMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "mend.accounts.middleware.SessionLimitsMiddleware",
     "mend.accounts.middleware.StaffMFAMiddleware",
@@ -401,12 +401,6 @@ if not MEND_VIDEO_LINK_TEMPLATE.startswith("https://") or "{room}" not in MEND_V
         f"not {MEND_VIDEO_LINK_TEMPLATE!r}"
     )
 
-LANGUAGE_CODE = "en"
-TIME_ZONE = "UTC"
-USE_I18N = True
-USE_TZ = True
-
-STATIC_URL = "/static/"
 # Content-Security-Policy: scripts and styles come only from this site's files, never
 # inline (no nonces either, so cached pages are the same for every reader); videos play
 # in the privacy-enhanced players' frames. The Wagtail admin (/admin/) gets the same
@@ -431,6 +425,12 @@ CONTENT_SECURITY_POLICY = {
     },
 }
 
+LANGUAGE_CODE = "en"
+TIME_ZONE = "UTC"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
 STATICFILES_DIRS = [BASE_DIR / "mend" / "static"]
 MEDIA_URL = "/media/"
