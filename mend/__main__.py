@@ -3,7 +3,8 @@
 mend demo     migrate SQLite, load the demo content, then serve (web + worker)
 mend serve    the web server and the task worker on MEND_BIND (127.0.0.1:8000)
 mend worker   the task worker alone
-mend <other>  any Django management command (migrate, createsuperuser…)
+mend <other>  any Django management command (migrate, createsuperuser…); hyphens in its
+              name work as underscores (mend export-patient EMAIL)
 """
 
 from __future__ import annotations
@@ -83,7 +84,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if command in {"help", "-h", "--help"}:
         print(__doc__)
         return 0
-    _manage(*args)
+    # `mend export-patient` and `mend export_patient` are the same command.
+    _manage(command.replace("-", "_"), *args[1:])
     return 0
 
 

@@ -188,3 +188,15 @@ def test_the_command_refuses_an_unknown_address(db: None) -> None:
 
     with pytest.raises(CommandError, match="No account"):
         call_command("export_patient", "nobody@mail.example")
+
+
+def test_mend_export_patient_is_the_same_command(
+    record: Record, patient: User, tmp_path: Path
+) -> None:
+    from mend.__main__ import main
+
+    out = tmp_path / "record.json"
+    with time_machine.travel(NOW, tick=False):
+        assert main(["export-patient", patient.email, "--out", str(out)]) == 0
+    bundle = json.loads(out.read_text())
+    assert bundle["resourceType"] == "Bundle" and bundle["entry"]
