@@ -40,21 +40,23 @@ def _send_once(
     return True
 
 
+def _message(subject: str, template: str, to: str, **context: Any) -> EmailMessage:
+    body = render_to_string(template, {"site_name": settings.MEND_SITE_NAME, **context})
+    return EmailMessage(subject=subject, body=body, to=[to])
+
+
 @task()
 def send_invitation(invitation_id: int) -> bool:
     """Email the invited address. True if this call sent it."""
 
     def compose() -> EmailMessage:
         invitation = Invitation.objects.select_related("clinician").get(pk=invitation_id)
-        context = {
-            "invitation": invitation,
-            "site_name": settings.MEND_SITE_NAME,
-            "url": settings.BASE_URL + reverse("care:mine"),
-        }
-        return EmailMessage(
-            subject=f"{invitation.clinician.get_public_name()} invites you into their care",
-            body=render_to_string("care/email/invitation.txt", context),
-            to=[invitation.email],
+        return _message(
+            f"{invitation.clinician.get_public_name()} invites you into their care",
+            "care/email/invitation.txt",
+            invitation.email,
+            invitation=invitation,
+            url=settings.BASE_URL + reverse("care:mine"),
         )
 
     return _send_once(Invitation, invitation_id, {"status": Invitation.Status.PENDING}, compose)
@@ -70,16 +72,13 @@ def send_flag_email(flag_id: int) -> bool:
         clinician = flag.episode.clinician
         if clinician is None:
             return None
-        context = {
-            "flag": flag,
-            "clinician": clinician,
-            "site_name": settings.MEND_SITE_NAME,
-            "url": settings.BASE_URL + reverse("care:clinic") + f"#episode-{flag.episode_id}",
-        }
-        return EmailMessage(
-            subject=f"{settings.MEND_SITE_NAME}: a patient in your care needs you to look",
-            body=render_to_string("care/email/flag.txt", context),
-            to=[clinician.email],
+        return _message(
+            f"{settings.MEND_SITE_NAME}: a patient in your care needs you to look",
+            "care/email/flag.txt",
+            clinician.email,
+            flag=flag,
+            clinician=clinician,
+            url=settings.BASE_URL + reverse("care:clinic") + f"#episode-{flag.episode_id}",
         )
 
     return _send_once(Flag, flag_id, {"cleared_at__isnull": True}, compose)
@@ -92,15 +91,12 @@ def send_break_glass_email(grant_id: int) -> bool:
 
     def compose() -> EmailMessage:
         grant = BreakGlass.objects.select_related("admin").get(pk=grant_id)
-        context = {
-            "grant": grant,
-            "site_name": settings.MEND_SITE_NAME,
-            "url": settings.BASE_URL + reverse("audit_log:index"),
-        }
-        return EmailMessage(
-            subject=f"Break-glass access on {settings.MEND_SITE_NAME}",
-            body=render_to_string("care/email/break_glass.txt", context),
-            to=[settings.MEND_PRACTICE_EMAIL],
+        return _message(
+            f"Break-glass access on {settings.MEND_SITE_NAME}",
+            "care/email/break_glass.txt",
+            settings.MEND_PRACTICE_EMAIL,
+            grant=grant,
+            url=settings.BASE_URL + reverse("audit_log:index"),
         )
 
     return _send_once(BreakGlass, grant_id, {}, compose)
