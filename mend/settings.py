@@ -162,6 +162,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
+    "django.contrib.humanize",  # allauth.mfa's passkey pages use it
 ]
 
 MIDDLEWARE = [

@@ -232,3 +232,12 @@ def test_roles_that_count_as_staff(make_user: Callable[..., User], patient: User
     assert is_staff_member(make_user("e@clinic.example", role=roles.EDITOR))
     assert is_staff_member(make_user("s@clinic.example", is_staff=True))
     assert not is_staff_member(patient)
+
+
+@pytest.mark.parametrize(
+    "page", ["/accounts/2fa/", "/accounts/2fa/webauthn/", "/accounts/2fa/totp/activate/"]
+)
+def test_a_patients_two_factor_pages_open(client: Client, patient: User, page: str) -> None:
+    client.force_login(patient)
+    response = client.get(page, follow=True)
+    assert response.status_code == 200

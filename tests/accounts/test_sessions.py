@@ -13,6 +13,11 @@ from time_machine import TimeMachineFixture
 from mend.accounts.models import User
 from mend.exercises.models import Program
 
+# Declared here, not only through the cast's fixtures: a test that asks for its user with
+# getfixturevalue would otherwise be ordered among tests without a database, after the
+# transactional ones have emptied the tables migrations filled (the roles).
+pytestmark = pytest.mark.django_db
+
 # 09:00 UTC on Monday 2 November 2026 (10:00 in Berlin): the sign-in.
 SIGN_IN = dt.datetime(2026, 11, 2, 9, 0, tzinfo=dt.UTC)
 
