@@ -234,10 +234,11 @@ def test_roles_that_count_as_staff(make_user: Callable[..., User], patient: User
     assert not is_staff_member(patient)
 
 
+# Not named "page": that is the browser tests' fixture, and would make these browser tests.
 @pytest.mark.parametrize(
-    "page", ["/accounts/2fa/", "/accounts/2fa/webauthn/", "/accounts/2fa/totp/activate/"]
+    "address", ["/accounts/2fa/", "/accounts/2fa/webauthn/", "/accounts/2fa/totp/activate/"]
 )
-def test_a_patients_two_factor_pages_open(client: Client, patient: User, page: str) -> None:
+def test_a_patients_two_factor_pages_open(client: Client, patient: User, address: str) -> None:
     client.force_login(patient)
-    response = client.get(page, follow=True)
+    response = client.get(address, follow=True)
     assert response.status_code == 200
