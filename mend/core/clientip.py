@@ -15,8 +15,8 @@ as far as ``MEND_TRUSTED_PROXIES`` says:
 
 ``mend.core.security.SecurityMiddleware`` resolves the address once per request
 and puts it in ``REMOTE_ADDR`` (the connection's own address is kept in
-``MEND_PEER_ADDR``), so Django, allauth's rate limits and anything else reading
-``REMOTE_ADDR`` see the client too.
+``mend.peer_address``, a WSGI environ key of Mend's own, not a setting), so Django,
+allauth's rate limits and anything else reading ``REMOTE_ADDR`` see the client too.
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ from collections.abc import Sequence
 from django.conf import settings
 from django.http import HttpRequest
 
-PEER = "MEND_PEER_ADDR"
+PEER = "mend.peer_address"  # PEP 3333: application keys are lower case, with a dot
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 
 
