@@ -13,8 +13,10 @@ from mend.care import urls as care_urls
 from mend.community import urls as community_urls
 from mend.content import urls as content_urls
 from mend.core import views as core_views
+from mend.courses import urls as courses_urls
 from mend.exercises import urls as exercises_urls
 from mend.outcomes import urls as outcomes_urls
+from mend.payments import urls as payments_urls
 from mend.records import urls as records_urls
 from mend.safety import urls as safety_urls
 
@@ -36,6 +38,8 @@ urlpatterns = [
     path("", include(safety_urls)),
     path("", include(exercises_urls)),
     path("", include(booking_urls)),
+    path("", include(payments_urls)),
+    path("", include(courses_urls)),
     path("", include(content_urls)),
 ]
 
