@@ -25,6 +25,7 @@ from mend.accounts.models import User
 from mend.care import services as care_services
 from mend.care.models import Episode, booking_url
 from mend.core import audit
+from mend.core import portal as portal_panels
 from mend.core.http import clinician_or_404, no_store, see_other
 from mend.core.pagecache import CACHE_HEADER
 from mend.exercises import handout as handouts
@@ -196,6 +197,7 @@ def portal(request: HttpRequest) -> HttpResponse:
         .filter(patient=request.user)
         .select_related("clinician"),
         "invitations": care_services.invitations_for(request.user),  # type: ignore[arg-type]
+        "panels": portal_panels.panels_for(request.user, now=now),
     }
     return render(request, "exercises/portal.html", context)
 
