@@ -1,0 +1,1 @@
+"""Demo course content: plain data that `mend.courses.demo` turns into pages."""
