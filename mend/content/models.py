@@ -57,7 +57,7 @@ class HomePage(CachedPageMixin, Page):  # type: ignore[misc]
 
     content_panels = [*Page.content_panels, FieldPanel("intro")]
     parent_page_types = ["wagtailcore.Page"]
-    subpage_types = ["content.ArticleIndexPage", "content.GuidePage"]
+    subpage_types = ["content.ArticleIndexPage", "content.GuidePage", "courses.CourseIndexPage"]
     max_count = 1
 
     def route(self, request: HttpRequest, path_components: list[str]) -> RouteResult:
