@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import ipaddress
 import os
+import re
 import secrets
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -403,6 +404,29 @@ if not MEND_VIDEO_LINK_TEMPLATE.startswith("https://") or "{room}" not in MEND_V
         "MEND_VIDEO_LINK_TEMPLATE must be an https address containing {room}, "
         f"not {MEND_VIDEO_LINK_TEMPLATE!r}"
     )
+
+# Checkout (mend.payments). Card payment through Stripe Checkout is offered only when
+# MEND_STRIPE_SECRET_KEY is set; orders are fulfilled from Stripe's signed webhook
+# (MEND_STRIPE_WEBHOOK_SECRET, the endpoint's "whsec_..." signing secret), never from the
+# buyer's return. Free, coupon and pay-at-the-clinic orders need no provider.
+MEND_STRIPE_SECRET_KEY = env_secret("MEND_STRIPE_SECRET_KEY")
+MEND_STRIPE_WEBHOOK_SECRET = env_secret("MEND_STRIPE_WEBHOOK_SECRET")
+MEND_STRIPE_API_BASE = env_str("MEND_STRIPE_API_BASE", "https://api.stripe.com").rstrip("/")
+if not MEND_STRIPE_API_BASE.startswith(("https://", "http://127.0.0.1:", "http://localhost:")):
+    raise ImproperlyConfigured(
+        f"MEND_STRIPE_API_BASE must be an https address, not {MEND_STRIPE_API_BASE!r}"
+    )
+if MEND_STRIPE_SECRET_KEY and not MEND_STRIPE_WEBHOOK_SECRET:
+    raise ImproperlyConfigured(
+        "MEND_STRIPE_WEBHOOK_SECRET must be set with MEND_STRIPE_SECRET_KEY: card payments "
+        "are confirmed only by Stripe's signed webhook."
+    )
+# The ISO 4217 code prices are shown in by default (products may carry their own).
+MEND_CURRENCY = env_str("MEND_CURRENCY", "USD").strip().upper()
+if not re.fullmatch(r"[A-Z]{3}", MEND_CURRENCY):
+    raise ImproperlyConfigured(f"MEND_CURRENCY must be an ISO 4217 code such as USD, not {MEND_CURRENCY!r}")
+# A refund (from Stripe's webhook) takes back what the order granted, e.g. a course.
+MEND_REFUND_REVOKES = env_bool("MEND_REFUND_REVOKES", True)
 
 # Content-Security-Policy: scripts and styles come only from this site's files, never
 # inline (no nonces either, so cached pages are the same for every reader); videos play
