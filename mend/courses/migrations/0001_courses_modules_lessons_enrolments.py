@@ -17,7 +17,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('booking', '0007_location_phone_cancellation_window'),
+        ('booking', '0006_manage_revoked_at'),
         ('exercises', '0011_assignment_patient_protected'),
         ('wagtailcore', '0098_apitoken'),
         ('wagtaildocs', '0014_alter_document_file_size'),
