@@ -67,6 +67,7 @@ def demo() -> int:
     _manage("collectstatic", "--no-input", "--verbosity", "0")
     _manage("load_demo")
     _manage("load_booking_demo")
+    _manage("load_course_demo")
     return serve()
 
 
