@@ -197,11 +197,28 @@ class CoursePage(CachedPageMixin, Page):  # type: ignore[misc]
     def learn_url(self) -> str:
         return reverse("courses:course", args=[self.slug])
 
-    def get_context(self, request: HttpRequest, *args: Any, **kwargs: Any) -> dict[str, Any]:
-        from mend.courses import outline  # the outline reads enrolments
+    def outline(self) -> list[tuple[CourseModulePage, list[LessonPage]]]:
+        """The modules with their live lessons, as the sales page lists them."""
+        lessons = list(self.lessons())
+        return [
+            (module, [lesson for lesson in lessons if lesson.path.startswith(module.path)])
+            for module in self.modules()
+        ]
 
+    def get_context(self, request: HttpRequest, *args: Any, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context(request, *args, **kwargs)
-        context["outline"] = outline.public_outline(self)
+        outline = self.outline()
+        context.update(
+            outline=outline,
+            lesson_count=sum(len(lessons) for _, lessons in outline),
+            # Anonymous readers get the page from the shared cache: whether they are
+            # enrolled is never part of it (signed-in readers bypass the cache).
+            enrolment=(
+                self.enrolments.filter(user=request.user).first()
+                if request.user.is_authenticated
+                else None
+            ),
+        )
         return context
 
 
@@ -357,6 +374,14 @@ class Enrolment(models.Model):
     )
     course = models.ForeignKey(CoursePage, on_delete=models.PROTECT, related_name="enrolments")
     enrolled_at = models.DateTimeField()
+    order_line = models.ForeignKey(
+        "payments.OrderLine",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="The order line it was bought with; empty for a free course joined directly.",
+    )
     is_free = models.BooleanField(default=False, help_text="Joined a free course, no order.")
     revoked_at = models.DateTimeField(
         null=True, blank=True, help_text="Access ended (the order was refunded)."
