@@ -73,6 +73,7 @@ from mend.exercises.models import Exercise, Program, SessionLog
 from mend.exercises.starter import EXERCISES
 from mend.outcomes import services as outcomes
 from mend.outcomes.models import Response
+from mend.payments.models import Order
 from mend.records.models import ErasureRequest, LegalHold
 from mend.safety import services as safety
 from mend.safety.models import Screen, ScreenResult
@@ -356,6 +357,23 @@ INVITATION = _pk(lambda w: w.invitation)
 ITEM: Params = lambda w: {"pk": w.program.pk, "item_pk": w.item_pk}  # noqa: E731
 MANAGE: Params = lambda w: {"token": w.manage_token}  # noqa: E731
 
+def _owners_order(w: World) -> Order:
+    owner = w.users["owner"]
+    order = Order.objects.filter(buyer=owner).first()
+    if order is None:
+        order = Order.objects.create(
+            buyer=owner, email=owner.email, currency="USD", subtotal=Decimal("80.00"),
+            total=Decimal("80.00"), created_at=NOW,
+        )  # fmt: skip
+        order.lines.create(kind="package", ref="1", description="Five visits",
+                           unit_price=Decimal("80.00"), amount=Decimal("80.00"))  # fmt: skip
+    return order
+
+
+ORDER: Params = lambda w: {"reference": _owners_order(w).reference}  # noqa: E731
+ORDER_PK: Params = lambda w: {"pk": _owners_order(w).pk}  # noqa: E731
+
+
 PARAMS: dict[str, Params] = {
     "records_erasure:carry_out": _pk(lambda w: w.erasure),
     "records_erasure:do_carry_out": _pk(lambda w: w.erasure),
@@ -436,6 +454,16 @@ PARAMS: dict[str, Params] = {
     "booking:delete_time_off": _pk(lambda w: w.time_off),
     "booking:feed": lambda w: {"token": w.feed_token},
     "content:tag": lambda w: {"slug": "achilles"},
+    # Checkout: an order the owner started (made in the test's savepoint, rolled back after)
+    "payments:checkout": ORDER,
+    "payments:coupon": ORDER,
+    "payments:pay": ORDER,
+    "payments:done": ORDER,
+    "payments:receipt": ORDER,
+    "payments_orders:edit": ORDER_PK,
+    "payments_orders:delete": ORDER_PK,
+    "payments_orders:inspect": ORDER_PK,
+    "payments_orders:mark_paid": ORDER_PK,
     # Wagtail's and allauth's, a few for all
     "wagtailadmin_pages:edit": lambda w: {"page_id": w.article.pk},
 }
@@ -622,6 +650,15 @@ MATRIX: dict[str, dict[str, Outcome]] = {
     "care:clear_flag": _row(404, 400, 404, MFA, 404),
     "booking:mark_completed": _row(404, 303, 404, MFA, 404),
     "booking:mark_no_show": _row(404, 303, 404, MFA, 404),
+    # Checkout and orders (payments): the buyer's own; anyone else's order is a 404
+    "payments:start": _row(400, 400, 400, MFA, LOGIN),
+    "payments:checkout": _row(200, 404, 404, MFA, LOGIN),
+    "payments:coupon": _row(400, 404, 404, MFA, LOGIN),
+    "payments:pay": _row(400, 404, 404, MFA, LOGIN),
+    "payments:done": _row(200, 404, 404, MFA, LOGIN),
+    "payments:orders": _row(200, 200, 200, MFA, LOGIN),
+    "payments:receipt": _row(200, 404, 404, MFA, LOGIN),
+    "payments:stripe_webhook": _row(400, 400, 400, MFA, 400),  # unsigned: refused
     # The admin: Wagtail's own pages and Mend's screens in it
     "wagtailadmin_home": ADMIN,
     "wagtailadmin_pages:edit": ADMIN,
@@ -665,6 +702,13 @@ MATRIX: dict[str, dict[str, Outcome]] = {
     "community_comments:reject": ADMIN,
     "community_comments:spam": ADMIN,
     "safety_screens:edit": ADMIN,
+    "payments_orders:index": ADMIN,
+    "payments_orders:index_results": ADMIN,
+    "payments_orders:add": ADMIN,
+    "payments_orders:edit": ADMIN,
+    "payments_orders:delete": ADMIN,
+    "payments_orders:inspect": ADMIN,
+    "payments_orders:mark_paid": ADMIN,
 }
 
 POST_ONLY = {
@@ -708,6 +752,10 @@ POST_ONLY = {
     "care:clear_flag",
     "booking:mark_completed",
     "booking:mark_no_show",
+    "payments:start",
+    "payments:coupon",
+    "payments:pay",
+    "payments:stripe_webhook",
 }
 
 # Pages for anyone, which may be cached; every other 200 in the matrix must say no-store.

@@ -501,7 +501,8 @@ def _refund_order_reference(obj: dict[str, Any]) -> str:
     except stripe.StripeError:
         logger.exception("Could not read PaymentIntent %s for a refund", payment)
         return ""
-    return str((intent.metadata or {}).get("mend_order") or "")
+    metadata = intent.to_dict().get("metadata") or {}
+    return str(metadata.get("mend_order") or "")
 
 
 def _refunded(obj: dict[str, Any], reference: str, now: datetime) -> Outcome:
