@@ -104,6 +104,8 @@ def _lesson(data: dict[str, Any], author: User, now: dt.datetime) -> LessonPage:
         title=data["title"],
         slug=data["slug"],
         summary=data["summary"],
+        video_url=data.get("video_url", ""),
+        video_title=data.get("video_title", ""),
         body=_resolve_exercises(data["body"]),
         program=_template(data["program"], author, now) if data.get("program") else None,
         is_preview=data["preview"],

@@ -126,6 +126,8 @@ COURSE: dict[str, object] = {
                     "usually helps more than resting.",
                     "preview": True,
                     "release": {"rule": "enrolment", "days": 0},
+                    "video_url": "https://www.youtube.com/watch?v=mendDemo101",
+                    "video_title": "What is happening in my back? Dr. Lena Park explains",
                     "body": [
                         ("heading", "Is my back damaged?"),
                         (
