@@ -48,6 +48,9 @@ def _zone_field(**extra: Any) -> models.CharField:
 class Location(models.Model):
     name = models.CharField(max_length=120)
     address = models.TextField(blank=True, help_text="As patients should read it, one line each.")
+    phone = models.CharField(
+        max_length=40, blank=True, help_text="The front desk, for patients who need to call."
+    )
     time_zone = _zone_field()
 
     class Meta:
@@ -94,7 +97,11 @@ class VisitType(models.Model):
         help_text="How far ahead patients may book.",
     )
     cancellation_window_hours = models.PositiveSmallIntegerField(
-        default=24, help_text="Cancelling or moving a visit later than this shows the policy."
+        default=24,
+        help_text=(
+            "Closer to the visit than this, patients cannot cancel or move it online: "
+            "they call or email the clinic, and staff change it."
+        ),
     )
     cancellation_policy = models.TextField(
         blank=True, help_text="Shown to patients who cancel or move inside the window."
@@ -466,7 +473,26 @@ class Appointment(models.Model):
         return self.status == self.Status.BOOKED and self.start > now
 
     def inside_cancellation_window(self, now: datetime) -> bool:
+        """Less than the visit type's window before the start (exactly at it is still outside)."""
         return self.start - now < timedelta(hours=self.visit_type.cancellation_window_hours)
+
+    def patient_may_change(self, now: datetime) -> bool:
+        """The patient cancels or moves a visit themselves only before its window."""
+        return self.is_changeable(now) and not self.inside_cancellation_window(now)
+
+    def staff_may_change(self, user: Any) -> bool:
+        """Its clinician, or staff with the change permission: they may change it in the window."""
+        if not user.is_authenticated:
+            return False
+        own = self.clinician.user_id is not None and self.clinician.user_id == user.pk
+        return own or user.has_perm("booking.change_appointment")
+
+    def clinic_phone(self) -> str:
+        """The number to call about this visit: its location's, else one of the clinician's."""
+        if self.location is not None and self.location.phone:
+            return self.location.phone
+        numbers = self.clinician.locations.exclude(phone="").order_by("name")
+        return numbers.values_list("phone", flat=True).first() or ""
 
     def has_started(self, now: datetime) -> bool:
         return self.start <= now

@@ -315,18 +315,41 @@ def _on_commit(function: Callable[..., Any], *args: Any) -> None:
 # Cancelling and moving
 
 
+def late_change_message(appointment: Appointment) -> str:
+    """What a patient reads when their visit is inside its cancellation window."""
+    hours = appointment.visit_type.cancellation_window_hours
+    phone, email = appointment.clinic_phone(), settings.MEND_PRACTICE_EMAIL
+    reach = f"call the clinic on {phone} or email {email}" if phone else f"email {email}"
+    return (
+        f"Your visit is less than {hours} hours away, so it can no longer be cancelled or "
+        f"moved online. To change it, please {reach}."
+    )
+
+
+def _check_not_late(appointment: Appointment, *, by: str, now: datetime) -> None:
+    """Inside the window only the clinic (its clinician, or staff) changes a visit."""
+    if by != Appointment.CancelledBy.CLINIC and appointment.inside_cancellation_window(now):
+        raise BookingError(late_change_message(appointment))
+
+
 def cancel(appointment: Appointment, *, by: str, reason: str, now: datetime) -> Appointment:
+    """Cancel a booked visit. by: "patient" (refused inside the cancellation window) or
+    "clinic" (its clinician or staff, who may cancel until it starts)."""
     if appointment.status == Appointment.Status.CANCELLED:
         raise BookingError("This visit is already cancelled.")
     if appointment.status != Appointment.Status.BOOKED:
         raise BookingError(NOT_CHANGEABLE)
     if appointment.has_started(now):
         raise BookingError(STARTED)
+    _check_not_late(appointment, by=by, now=now)
+
+    booked = Appointment.objects.filter(pk=appointment.pk, status=Appointment.Status.BOOKED)
+    if by != Appointment.CancelledBy.CLINIC:  # it may have moved into the window meanwhile
+        window = timedelta(hours=appointment.visit_type.cancellation_window_hours)
+        booked = booked.filter(start__gte=now + window)
 
     def change() -> Appointment:
-        changed = Appointment.objects.filter(
-            pk=appointment.pk, status=Appointment.Status.BOOKED
-        ).update(
+        changed = booked.update(
             status=Appointment.Status.CANCELLED,
             cancelled_at=now,
             cancelled_by=by,
@@ -335,6 +358,9 @@ def cancel(appointment: Appointment, *, by: str, reason: str, now: datetime) -> 
             updated_at=now,
         )
         if not changed:
+            appointment.refresh_from_db()
+            if appointment.status == Appointment.Status.BOOKED:
+                raise BookingError(late_change_message(appointment))
             raise BookingError("This visit is already cancelled.")
         appointment.refresh_from_db()
         _on_commit(tasks.after_cancellation, appointment.pk)
@@ -343,14 +369,22 @@ def cancel(appointment: Appointment, *, by: str, reason: str, now: datetime) -> 
     return _changing(change)
 
 
-def reschedule(appointment: Appointment, *, start: datetime, now: datetime) -> Appointment:
+def reschedule(
+    appointment: Appointment,
+    *,
+    start: datetime,
+    now: datetime,
+    by: str = Appointment.CancelledBy.PATIENT,
+) -> Appointment:
     """Move a visit: the new time is taken and the old one freed in one transaction.
 
     The visit keeps its UID, video link and manage link; its SEQUENCE goes up, so
-    calendar apps move the event instead of adding a second one.
+    calendar apps move the event instead of adding a second one. A patient cannot move
+    it inside its cancellation window; the clinic (by="clinic") can.
     """
     if not appointment.is_changeable(now):
         raise BookingError(STARTED if appointment.has_started(now) else NOT_CHANGEABLE)
+    _check_not_late(appointment, by=by, now=now)
     if start == appointment.start:
         raise BookingError("That is already the time of your visit.")
     want = Want(
@@ -364,6 +398,7 @@ def reschedule(appointment: Appointment, *, start: datetime, now: datetime) -> A
         current = Appointment.objects.select_for_update().get(pk=appointment.pk)
         if not current.is_changeable(now):
             raise BookingError(NOT_CHANGEABLE)
+        _check_not_late(current, by=by, now=now)
         if start not in free_times(want, now=now, ignore=ignore, around=start):
             raise _unavailable(want, start, now=now, notice=None, ignore=ignore)
         old_start = current.start

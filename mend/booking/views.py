@@ -15,6 +15,7 @@ from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -282,6 +283,23 @@ class Access:
     kind: str  # "manage" (secret link) or "visit" (signed in)
     ref: str | int
     may_change: bool = True  # seeing a visit signed in does not make it one's to change
+    staff: bool = False  # its clinician or staff: may change it inside the cancellation window
+
+    @property
+    def by(self) -> str:
+        return Appointment.CancelledBy.CLINIC if self.staff else Appointment.CancelledBy.PATIENT
+
+    def may_change_now(self, now: datetime) -> bool:
+        if not self.may_change:
+            return False
+        if self.staff:
+            return self.appointment.is_changeable(now)
+        return self.appointment.patient_may_change(now)
+
+    def late(self, now: datetime) -> bool:
+        """The patient's visit is inside its window: only the clinic can change it now."""
+        changeable = self.may_change and self.appointment.is_changeable(now)
+        return changeable and not self.staff and self.appointment.inside_cancellation_window(now)
 
     def url(self, action: str = "") -> str:
         name = f"booking:{self.kind}_{action}" if action else f"booking:{self.kind}"
@@ -296,7 +314,8 @@ def _access(
     request: HttpRequest, token: str | None, pk: int | None, *, change: bool = False
 ) -> Access:
     """The visit by its manage link (while the link works), or signed in: visible_to to
-    see it, changeable_by to cancel or move it; anything else is 404."""
+    see it, changeable_by to cancel or move it; anything else is 404. The manage link
+    always acts for the patient; signed in, the visit's clinician or staff act for the clinic."""
     found = Appointment.objects.select_related(
         "visit_type", "clinician", "location", "intake_screen__screen"
     )
@@ -308,11 +327,14 @@ def _access(
         return Access(appointment, "manage", token)
     if change:
         appointment = get_object_or_404(found.changeable_by(request.user), pk=pk)
-        return Access(appointment, "visit", pk or 0)
+        return Access(
+            appointment, "visit", pk or 0, staff=appointment.staff_may_change(request.user)
+        )
     appointment = get_object_or_404(found.visible_to(request.user), pk=pk)
     audit.read(request, appointment.patient, appointment)
     may_change = Appointment.objects.changeable_by(request.user).filter(pk=pk).exists()
-    return Access(appointment, "visit", pk or 0, may_change=may_change)
+    staff = may_change and appointment.staff_may_change(request.user)
+    return Access(appointment, "visit", pk or 0, may_change=may_change, staff=staff)
 
 
 def _manage_page(
@@ -328,9 +350,13 @@ def _manage_page(
         "links": access.links(),
         "when": formatting.when(appointment.start, appointment.time_zone),
         "where": ics.where(appointment),
-        "can_change": access.may_change and appointment.is_changeable(now),
+        "can_change": access.may_change_now(now),
         "may_change": access.may_change,
         "inside_window": appointment.inside_cancellation_window(now),
+        "late": access.late(now),
+        "late_message": services.late_change_message(appointment),
+        "clinic_phone": appointment.clinic_phone(),
+        "clinic_email": settings.MEND_PRACTICE_EMAIL,
         "form": form or CancelForm(),
         "answers": [item for item in appointment.intake_answers if item.get("answer")],
     }
@@ -397,11 +423,10 @@ def cancel(request: HttpRequest, token: str | None = None, pk: int | None = None
     if not form.is_valid():
         return _manage_page(request, access, form=form, status=400)
     appointment = access.appointment
-    by = Appointment.CancelledBy.PATIENT
-    if access.kind == "visit" and appointment.patient_id != request.user.pk:
-        by = Appointment.CancelledBy.CLINIC  # its clinician, or staff who may change visits
     try:
-        services.cancel(appointment, by=by, reason=form.cleaned_data["reason"], now=timezone.now())
+        services.cancel(
+            appointment, by=access.by, reason=form.cleaned_data["reason"], now=timezone.now()
+        )
     except services.BookingError as error:
         form.add_error(None, error.message)
         return _manage_page(request, access, form=form, status=409)
@@ -441,7 +466,10 @@ def _reschedule_page(
         },
     )
     context: dict[str, Any] = {"appointment": appointment, "links": access.links(), "s": selection}
-    if appointment.is_changeable(now):
+    context["late"] = access.late(now)
+    if context["late"]:
+        context["late_message"] = services.late_change_message(appointment)
+    elif appointment.is_changeable(now):
         ignore = Ignore(appointment_id=appointment.pk)
         context |= _calendar_context(selection, now=now, ignore=ignore)
     context["zone_options"] = zones.options_html(selection.tz)
@@ -465,7 +493,9 @@ def move(request: HttpRequest, token: str | None = None, pk: int | None = None) 
         picked.errors.setdefault("start", "Please pick a time.")
         return _reschedule_page(request, access, picked, status=400)
     try:
-        services.reschedule(access.appointment, start=picked.start, now=timezone.now())
+        services.reschedule(
+            access.appointment, start=picked.start, now=timezone.now(), by=access.by
+        )
     except services.BookingError as error:
         picked.errors["start"] = error.message
         return _reschedule_page(

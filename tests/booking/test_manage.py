@@ -121,8 +121,8 @@ def test_policy_is_shown_inside_the_cancellation_window(
     html = client.get(manage_url).content.decode()
     assert "Our cancellation policy" in html
     assert "Late cancellations may be charged half the fee." in html
-    # Shown, not enforced: the patient may still cancel.
-    assert client.post(manage_url + "cancel/", {"reason": "Sick"}).status_code == 303
+    # Enforced: the patient may no longer cancel online (tests/booking/test_cancellation_window.py).
+    assert client.post(manage_url + "cancel/", {"reason": "Sick"}).status_code == 409
 
 
 def test_cancelling_a_started_visit_is_refused(
