@@ -202,36 +202,43 @@ def _locked(order: Order) -> Order:
     return Order.objects.select_for_update().select_related("coupon").get(pk=order.pk)
 
 
-def _reprice(order: Order) -> list[OrderLine]:
-    """Check each line against its product now: gone or repriced products stop the payment."""
-    lines = list(order.lines.all())
-    for line in lines:
-        try:
-            product = products.kind(line.kind).find(line.ref)
-        except KeyError:
-            product = None
-        if product is None or product.currency.upper() != order.currency:
-            raise PaymentError(f"{line.description} is not for sale any more.")
-        if money.quantize(product.unit_price, order.currency) != line.unit_price:
-            line.unit_price = product.unit_price
+def _reprice(order: Order) -> bool:
+    """Check each line against its product now. A product gone stops the payment; a new price
+    is saved on the order (and True returned) so that the buyer sees it before paying."""
+    with transaction.atomic():
+        order = _locked(order)
+        lines = list(order.lines.all())
+        changed = False
+        for line in lines:
+            try:
+                product = products.kind(line.kind).find(line.ref)
+            except KeyError:
+                product = None
+            if product is None or product.currency.upper() != order.currency:
+                raise PaymentError(f"{line.description} is not for sale any more.")
+            if money.quantize(product.unit_price, order.currency) != line.unit_price:
+                line.unit_price, changed = product.unit_price, True
+            if line.pay_at_clinic != product.pay_at_clinic:
+                line.pay_at_clinic = product.pay_at_clinic
+                line.save(update_fields=["pay_at_clinic"])
+        if changed and order.status == Status.OPEN:
             _price(order, lines)
-            for changed in lines:
-                changed.save(update_fields=["unit_price", "amount"])
+            for line in lines:
+                line.save(update_fields=["unit_price", "amount"])
             order.save(update_fields=["subtotal", "discount", "total"])
-            raise PaymentError("The price has changed since you started: check the new total.")
-        line.pay_at_clinic = product.pay_at_clinic
-    return lines
+    return changed
 
 
 def pay(order: Order, *, method: str, success_url: str, cancel_url: str, now: datetime) -> str:
     """Pay the order by ``method``; returns where to send the buyer next."""
     if method == Method.CARD and order.status == Status.AWAITING_PAYMENT:
         return _resume_card(order, success_url=success_url, cancel_url=cancel_url, now=now)
+    if _reprice(order):
+        raise PaymentError("The price has changed since you started: check the new total.")
     with transaction.atomic():
         order = _locked(order)
         if order.status != Status.OPEN:
             raise PaymentError("This order has already been paid or closed.", field="method")
-        _reprice(order)
         if method not in available_methods(order):
             raise PaymentError("Choose one of the ways to pay shown.", field="method")
         _claim_coupon(order, now)

@@ -4,10 +4,13 @@ Stripe at its HTTP boundary (localstripe, plus a small Checkout endpoint it lack
 from __future__ import annotations
 
 import datetime as dt
+import subprocess
+import sys
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -17,6 +20,8 @@ from mend.accounts.models import User
 from mend.core import roles
 from mend.payments import products, services
 from mend.payments.models import Coupon, Order, OrderLine
+
+from . import boundary
 
 KIND = "test-pack"
 # 15:00 UTC on Tuesday 3 November 2026 (10:00 in New York).
@@ -115,3 +120,44 @@ def coupon(db: None) -> Callable[..., Coupon]:
 def pay(order: Order, method: str, *, now: dt.datetime = NOW) -> str:
     return services.pay(order, method=method, success_url="http://testserver/done",
                         cancel_url="http://testserver/back", now=now)  # fmt: skip
+
+
+# Stripe: localstripe once per test session, and the Checkout endpoint it lacks
+
+
+@pytest.fixture(scope="session")
+def localstripe(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    binary = Path(sys.executable).with_name("localstripe")
+    if not binary.exists():
+        pytest.skip(f"localstripe is not installed next to {sys.executable} (it is a test "
+                    "dependency: pip install localstripe)")  # fmt: skip
+    port = boundary.free_port()
+    process = subprocess.Popen(
+        [str(binary), "--port", str(port), "--from-scratch"],
+        cwd=tmp_path_factory.mktemp("localstripe"),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        boundary.wait_for_port(port)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def _checkout_endpoint(localstripe: str) -> Iterator[boundary.Checkout]:
+    yield from boundary.serve(localstripe)
+
+
+@pytest.fixture
+def stripe_checkout(_checkout_endpoint: boundary.Checkout, settings: Any) -> boundary.Checkout:
+    """Card payments on, against the Checkout endpoint (and localstripe behind it)."""
+    settings.MEND_STRIPE_SECRET_KEY = boundary.SECRET_KEY
+    settings.MEND_STRIPE_WEBHOOK_SECRET = boundary.WEBHOOK_SECRET
+    settings.MEND_STRIPE_API_BASE = _checkout_endpoint.url
+    _checkout_endpoint.sessions.clear()
+    _checkout_endpoint.created_with.clear()
+    _checkout_endpoint.requests.clear()
+    return _checkout_endpoint
