@@ -479,9 +479,161 @@ WAGTAILDOCS_EXTENSIONS = ["pdf", "vtt", "mp4", "webm"]
 WAGTAILEMBEDS_RESPONSIVE_HTML = True
 TAGGIT_CASE_INSENSITIVE = True
 
+# Operations: running several servers, health, metrics, logs (README "Running several
+# servers", "Health and metrics", "Logs", "Backups").
+
+
+def media_storage(
+    *,
+    bucket: str,
+    endpoint_url: str = "",
+    access_key_id: str = "",
+    secret_access_key: str = "",
+    region: str = "",
+    custom_domain: str = "",
+    public: bool = False,
+    url_seconds: int = 3600,
+) -> dict[str, object]:
+    """STORAGES["default"] for media in an S3-compatible bucket (django-storages).
+
+    The bucket stays private: every media address is signed and lapses after
+    ``url_seconds``, unless ``public`` says the bucket (or the CDN at
+    ``custom_domain``) serves its objects to anyone. Uploads never overwrite a
+    file of the same name, as on disk.
+    """
+    if endpoint_url and urlsplit(endpoint_url).scheme not in {"http", "https"}:
+        raise ImproperlyConfigured(
+            f"MEND_S3_ENDPOINT_URL must be an http(s) address, not {endpoint_url!r}"
+        )
+    if not public and custom_domain:
+        raise ImproperlyConfigured(
+            "MEND_S3_CUSTOM_DOMAIN serves media unsigned: set MEND_S3_PUBLIC=true with it."
+        )
+    options: dict[str, object] = {
+        "bucket_name": bucket,
+        "file_overwrite": False,
+        "querystring_auth": not public,
+        "querystring_expire": url_seconds,
+        "default_acl": None,
+    }
+    if endpoint_url:
+        options["endpoint_url"] = endpoint_url
+        options["addressing_style"] = "path"
+    optional = {
+        "access_key": access_key_id,
+        "secret_key": secret_access_key,
+        "region_name": region,
+        "custom_domain": custom_domain,
+    }
+    options.update({key: value for key, value in optional.items() if value})
+    return {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": options}
+
+
+def media_origin(options: dict[str, object]) -> str:
+    """Where browsers fetch media from, for the Content-Security-Policy."""
+    if options.get("custom_domain"):
+        return f"https://{options['custom_domain']}"
+    if options.get("endpoint_url"):
+        parts = urlsplit(str(options["endpoint_url"]))
+        return f"{parts.scheme}://{parts.netloc}"
+    region = options.get("region_name") or "us-east-1"
+    return f"https://{options['bucket_name']}.s3.{region}.amazonaws.com"
+
+
+MEND_S3_BUCKET = env_str("MEND_S3_BUCKET")
+if MEND_S3_BUCKET:
+    MEND_S3_URL_SECONDS = env_int("MEND_S3_URL_SECONDS", 3600)
+    # A cached page keeps the signed addresses it was rendered with.
+    if MEND_S3_URL_SECONDS < MEND_PAGE_CACHE_SECONDS + 300:
+        raise ImproperlyConfigured(
+            "MEND_S3_URL_SECONDS must be at least MEND_PAGE_CACHE_SECONDS + 300, so that a "
+            "cached page's media addresses outlive it."
+        )
+    STORAGES["default"] = media_storage(
+        bucket=MEND_S3_BUCKET,
+        endpoint_url=env_str("MEND_S3_ENDPOINT_URL"),
+        access_key_id=env_secret("MEND_S3_ACCESS_KEY_ID"),
+        secret_access_key=env_secret("MEND_S3_SECRET_ACCESS_KEY"),
+        region=env_str("MEND_S3_REGION"),
+        custom_domain=env_str("MEND_S3_CUSTOM_DOMAIN"),
+        public=env_bool("MEND_S3_PUBLIC", False),
+        url_seconds=MEND_S3_URL_SECONDS,
+    )
+    _media_origin = media_origin(STORAGES["default"]["OPTIONS"])  # type: ignore[arg-type]
+    for _directive in ("img-src", "media-src"):
+        CONTENT_SECURITY_POLICY["DIRECTIVES"][_directive].append(_media_origin)
+
+
+def pooled(database: dict[str, object], size: int) -> dict[str, object]:
+    """A PostgreSQL database reached through Django's psycopg pool of at most ``size``
+    connections per process; pooled connections are never kept by Django itself."""
+    if size < 0:
+        raise ImproperlyConfigured(f"MEND_DB_POOL_SIZE must be 0 or more, not {size}")
+    if size == 0 or database["ENGINE"] != "django.db.backends.postgresql":
+        return database
+    options = dict(database.get("OPTIONS") or {})  # type: ignore[call-overload]
+    options["pool"] = {"min_size": min(2, size), "max_size": size, "timeout": 10}
+    return {**database, "OPTIONS": options, "CONN_MAX_AGE": 0}
+
+
+DATABASES["default"] = pooled(DATABASES["default"], env_int("MEND_DB_POOL_SIZE", 0))
+
+# /health/ready/ fails when the oldest task waiting to run is older than this (0: never).
+MEND_READY_MAX_TASK_AGE = env_int("MEND_READY_MAX_TASK_AGE", 600)
+if MEND_READY_MAX_TASK_AGE < 0:
+    raise ImproperlyConfigured("MEND_READY_MAX_TASK_AGE must be 0 or more seconds.")
+
+
+def networks(name: str, raw: str) -> list[str]:
+    values = [item.strip() for item in raw.split(",") if item.strip()]
+    for value in values:
+        try:
+            ipaddress.ip_network(value, strict=False)
+        except ValueError:
+            raise ImproperlyConfigured(
+                f"{name} must be addresses or networks separated by commas "
+                f"(e.g. 127.0.0.1,::1 or 10.0.0.0/8), not {raw!r}"
+            ) from None
+    return values
+
+
+# /metrics answers these client addresses only (mend.core.clientip); everyone else gets 404.
+MEND_METRICS_ALLOW = networks("MEND_METRICS_ALLOW", env_str("MEND_METRICS_ALLOW", "127.0.0.1,::1"))
+# Emails are counted on their way out (mend.core.metrics), then sent by this backend.
+MEND_EMAIL_BACKEND = str(globals()["EMAIL_BACKEND"])  # from EMAIL_URL, above
+EMAIL_BACKEND = "mend.core.metrics.CountingEmailBackend"
+# Request counts and latency by view (django-prometheus): first and last of the middleware.
+MIDDLEWARE = [
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
+    *MIDDLEWARE[:1],  # mend.core.security: the client's real address, first
+    "mend.core.requestlog.RequestLogMiddleware",  # the request id, and one line per request
+    *MIDDLEWARE[1:],
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
+]
+
+# Logs go to standard error; MEND_LOG_FORMAT=json writes one JSON object a line, with one
+# line per request. Every line carries its request's id, and secret links are redacted.
+MEND_LOG_FORMAT = env_str("MEND_LOG_FORMAT", "text").strip().lower()
+if MEND_LOG_FORMAT not in {"text", "json"}:
+    raise ImproperlyConfigured(f"MEND_LOG_FORMAT must be text or json, not {MEND_LOG_FORMAT!r}")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {
+        "request_id": {"()": "mend.core.requestlog.RequestIdFilter"},
+        "redact": {"()": "mend.core.requestlog.RedactFilter"},
+    },
+    "formatters": {
+        "text": {"format": "%(levelname)s %(name)s [%(request_id)s] %(message)s"},
+        "json": {"()": "mend.core.requestlog.JsonFormatter"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["request_id", "redact"],
+            "formatter": MEND_LOG_FORMAT,
+        }
+    },
+    "loggers": {"mend.request": {"level": "INFO" if MEND_LOG_FORMAT == "json" else "NOTSET"}},
     "root": {"handlers": ["console"], "level": env_str("MEND_LOG_LEVEL", "WARNING")},
 }

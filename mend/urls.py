@@ -12,6 +12,7 @@ from mend.booking import urls as booking_urls
 from mend.care import urls as care_urls
 from mend.community import urls as community_urls
 from mend.content import urls as content_urls
+from mend.core import metrics as core_metrics
 from mend.core import views as core_views
 from mend.courses import urls as courses_urls
 from mend.exercises import urls as exercises_urls
@@ -28,6 +29,8 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("accounts/", include("allauth.urls")),
     path("health/", core_views.health, name="health"),
+    path("health/ready/", core_views.health_ready, name="health_ready"),
+    path("metrics", core_metrics.metrics, name="metrics"),
     path("me/access/", core_views.my_access, name="my_access"),
     path("robots.txt", core_views.robots_txt, name="robots_txt"),
     path("sitemap.xml", sitemap, name="sitemap"),

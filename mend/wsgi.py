@@ -1,4 +1,5 @@
-"""WSGI entry point: Django behind the anonymous page cache."""
+"""WSGI entry point: Django behind the anonymous page cache, every request with its id
+and the ones the page cache answers logged and counted (mend.core.requestlog)."""
 
 from __future__ import annotations
 
@@ -9,5 +10,6 @@ from django.core.wsgi import get_wsgi_application
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mend.settings")
 
 from mend.core.pagecache import PageCacheApp
+from mend.core.requestlog import RequestLogApp
 
-application = PageCacheApp(get_wsgi_application())
+application = RequestLogApp(PageCacheApp(get_wsgi_application()))

@@ -659,6 +659,10 @@ MATRIX: dict[str, dict[str, Outcome]] = {
     "payments:orders": _row(200, 200, 200, MFA, LOGIN),
     "payments:receipt": _row(200, 404, 404, MFA, LOGIN),
     "payments:stripe_webhook": _row(400, 400, 400, MFA, 400),  # unsigned: refused
+    # Operations: readiness for a load balancer, and metrics for the addresses in
+    # MEND_METRICS_ALLOW (loopback, which the test client is; others get 404)
+    "health_ready": _row(200, 200, 200, MFA, 200),
+    "metrics": _row(200, 200, 200, MFA, 200),
     # The admin: Wagtail's own pages and Mend's screens in it
     "wagtailadmin_home": ADMIN,
     "wagtailadmin_pages:edit": ADMIN,

@@ -20,7 +20,7 @@ def load_settings(tmp_path: Path, **env: str) -> subprocess.CompletedProcess[str
     clean = {"PATH": os.environ["PATH"], "MEND_VAR_DIR": str(tmp_path), **env}
     code = (
         "import mend.settings as s;"
-        "print(s.DEBUG, s.EMAIL_BACKEND, s.DATABASES['default']['ENGINE'])"
+        "print(s.DEBUG, s.MEND_EMAIL_BACKEND, s.DATABASES['default']['ENGINE'])"
     )
     return subprocess.run(
         [sys.executable, "-c", code], cwd=ROOT, env=clean, capture_output=True, text=True
