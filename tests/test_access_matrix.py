@@ -374,6 +374,51 @@ ORDER: Params = lambda w: {"reference": _owners_order(w).reference}  # noqa: E73
 ORDER_PK: Params = lambda w: {"pk": _owners_order(w).pk}  # noqa: E731
 
 
+# Courses: a paid course with a free preview and an exercise lesson, the owner enrolled
+# (made in the test's savepoint, rolled back after).
+def _course(w: World) -> Any:
+    from mend.courses import services as courses
+    from mend.courses.models import CourseIndexPage, CourseModulePage, CoursePage, LessonPage
+
+    found = CoursePage.objects.filter(slug="low-back").first()
+    if found is not None:
+        return found
+    catalogue = w.home.add_child(instance=CourseIndexPage(title="Courses", slug="courses"))
+    catalogue.save_revision().publish()
+    course = CoursePage(
+        title="Low back pain at home", slug="low-back", summary="Move again.",
+        price=Decimal("49.00"), currency="USD", certificate=True, questionnaire="nprs",
+    )  # fmt: skip
+    catalogue.add_child(instance=course)
+    course.save_revision().publish()
+    module = course.add_child(instance=CourseModulePage(title="Start", slug="start"))
+    module.save_revision().publish()
+    template = Program.objects.create(
+        name="Back basics", is_template=True, owner=w.users["clinician"], created_at=NOW,
+        updated_at=NOW,
+    )  # fmt: skip
+    template.items.create(position=1, exercise=w.exercise, dosage=w.program.items.first().dosage)
+    for slug, extra in (("welcome", {"is_preview": True}), ("moving", {"program": template})):
+        lesson = LessonPage(title=slug.title(), slug=slug, **extra)
+        module.add_child(instance=lesson)
+        lesson.save_revision().publish()
+    course.refresh_from_db()
+    courses.enrol(user=w.users["owner"], course=course, now=NOW)
+    return course
+
+
+def _lesson(w: World, slug: str) -> Any:
+    return _course(w).lessons().get(slug=slug)
+
+
+COURSE: Params = lambda w: {"slug": _course(w).slug}  # noqa: E731
+LESSON: Params = lambda w: {"slug": _course(w).slug, "lesson_slug": "moving"}  # noqa: E731
+COURSE_QUESTIONNAIRE: Params = lambda w: {  # noqa: E731
+    "slug": _course(w).slug,
+    "pk": _course(w).enrolments.get().questionnaires.get().pk,
+}
+
+
 PARAMS: dict[str, Params] = {
     "records_erasure:carry_out": _pk(lambda w: w.erasure),
     "records_erasure:do_carry_out": _pk(lambda w: w.erasure),
@@ -464,6 +509,15 @@ PARAMS: dict[str, Params] = {
     "payments_orders:delete": ORDER_PK,
     "payments_orders:inspect": ORDER_PK,
     "payments_orders:mark_paid": ORDER_PK,
+    # Courses
+    "courses:course": COURSE,
+    "courses:join": COURSE,
+    "courses:resume": COURSE,
+    "courses:certificate": COURSE,
+    "courses:questionnaire": COURSE_QUESTIONNAIRE,
+    "courses:lesson": LESSON,
+    "courses:exercises": LESSON,
+    "courses:done": LESSON,
     # Wagtail's and allauth's, a few for all
     "wagtailadmin_pages:edit": lambda w: {"page_id": w.article.pk},
 }
@@ -488,6 +542,10 @@ PAGES: dict[str, Callable[[World], str]] = {
     "wagtail_serve (home)": lambda w: w.home.url,
     "wagtail_serve (article)": lambda w: w.article.url,
     "wagtail_serve (guide region)": lambda w: w.region.url,
+    "wagtail_serve (course catalogue)": lambda w: _course(w).get_parent().url,
+    "wagtail_serve (course)": lambda w: _course(w).url,
+    "wagtail_serve (preview lesson)": lambda w: _lesson(w, "welcome").url,
+    "wagtail_serve (paid lesson)": lambda w: _lesson(w, "moving").url,
 }
 
 
@@ -506,6 +564,9 @@ MFA = "302→mfa"  # setting up an authenticator app: staff without one get no f
 REAUTH = "302→reauth"  # confirm the password first (the sign-ins here are not fresh)
 HOME = "302→/"
 TO_BOOK = "302→/book/"
+LEARN_COURSE = "302→/learn/low-back/"
+LEARN_MOVING = "302→/learn/low-back/lessons/moving/"
+LEARN_WELCOME = "302→/learn/low-back/lessons/welcome/"
 REDIRECTS = {
     "/accounts/login/": LOGIN,
     "/accounts/2fa/totp/activate/": MFA,
@@ -608,6 +669,8 @@ MATRIX: dict[str, dict[str, Outcome]] = {
     "booking:link_account": _row(200, 200, 200, MFA, 200),
     "booking:link_account_confirm": _row(303, 303, 303, MFA, 303),
     "booking:feed": _row(200, 200, 200, MFA, 200),
+    # Visit packages (booking): on sale to every reader; buying posts to payments:start
+    "booking:packages": _row(200, 200, 200, MFA, 200),
     # The clinician's own pages: any clinician, each seeing their own
     "booking:clinic": _row(404, 200, 200, MFA, LOGIN),
     "booking:availability": _row(404, 200, 200, MFA, LOGIN),
@@ -713,6 +776,21 @@ MATRIX: dict[str, dict[str, Outcome]] = {
     "payments_orders:delete": ADMIN,
     "payments_orders:inspect": ADMIN,
     "payments_orders:mark_paid": ADMIN,
+    # Courses: the catalogue, the sales page and preview lessons for all; the learner's
+    # pages for the enrolled owner alone (the paid lesson served by Wagtail sends readers
+    # to its learner page, which checks the enrolment)
+    "wagtail_serve (course catalogue)": PUBLIC,
+    "wagtail_serve (course)": PUBLIC,
+    "wagtail_serve (preview lesson)": PUBLIC,
+    "wagtail_serve (paid lesson)": _row(*[LEARN_MOVING] * 5),
+    "courses:course": _row(200, 404, 404, MFA, LOGIN),
+    "courses:resume": _row(LEARN_WELCOME, 404, 404, MFA, LOGIN),
+    "courses:certificate": _row(LEARN_COURSE, 404, 404, MFA, LOGIN),  # not finished yet
+    "courses:questionnaire": _row(200, 404, 404, MFA, LOGIN),
+    "courses:lesson": _row(200, 404, 404, MFA, LOGIN),
+    "courses:exercises": _row(303, 404, 404, MFA, LOGIN),  # to the player
+    "courses:done": _row(303, 404, 404, MFA, LOGIN),  # a program's lesson: said so, unchanged
+    "courses:join": _row(303, 303, 303, MFA, LOGIN),  # a paid course: back to its page
 }
 
 POST_ONLY = {
@@ -760,6 +838,9 @@ POST_ONLY = {
     "payments:coupon",
     "payments:pay",
     "payments:stripe_webhook",
+    "courses:join",
+    "courses:exercises",
+    "courses:done",
 }
 
 # Pages for anyone, which may be cached; every other 200 in the matrix must say no-store.
@@ -779,6 +860,10 @@ CACHEABLE = {
     "safety:screen",
     "community:contact",
     "booking:book",
+    "booking:packages",
+    "wagtail_serve (course catalogue)",
+    "wagtail_serve (course)",
+    "wagtail_serve (preview lesson)",
 }
 
 

@@ -22,6 +22,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
+from wagtail.admin.forms import WagtailAdminPageForm
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.fields import StreamField
 from wagtail.models import Page
@@ -246,6 +247,23 @@ class CourseModulePage(Page):  # type: ignore[misc]
         return redirect(self.get_parent().url)
 
 
+class LessonPageForm(WagtailAdminPageForm):
+    """A lesson's learner address is /learn/<course>/lessons/<slug>/: its slug must be the
+    only one in the course, not just among its module's lessons."""
+
+    def clean(self) -> dict[str, Any]:
+        cleaned: dict[str, Any] = super().clean()
+        slug = cleaned.get("slug")
+        course = CoursePage.objects.ancestor_of(self.parent_page, inclusive=True).first()
+        if slug and course is not None:
+            same = LessonPage.objects.descendant_of(course).filter(slug=slug)
+            if self.instance.pk:
+                same = same.exclude(pk=self.instance.pk)
+            if same.exists():
+                self.add_error("slug", "Another lesson of this course has this slug.")
+        return cleaned
+
+
 class LessonPage(LeadVideo, Page):  # type: ignore[misc]
     class Release(models.TextChoices):
         ENROLMENT = release.Rule.ENROLMENT.value, "Days after enrolment"
@@ -314,6 +332,7 @@ class LessonPage(LeadVideo, Page):  # type: ignore[misc]
     search_fields = [*Page.search_fields, index.SearchField("summary")]
     parent_page_types = ["courses.CourseModulePage"]
     subpage_types: list[str] = []
+    base_form_class = LessonPageForm
 
     class Meta:
         verbose_name = "lesson"

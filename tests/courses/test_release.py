@@ -7,6 +7,8 @@ import zoneinfo
 
 from django.test import Client
 from django.urls import reverse
+from hypothesis import given
+from hypothesis import strategies as st
 
 from mend.accounts.models import User
 from mend.courses import release, services
@@ -97,3 +99,38 @@ def test_locked_lesson_page_says_when_it_unlocks(
     assert "The text of Moving again" not in html
     previous = client.get(reverse("courses:lesson", args=["low-back", "after-that"]))
     assert "Opens once the lesson before it is done" in previous.content.decode()
+
+
+ZONES = ["UTC", "America/New_York", "Europe/London", "Australia/Lord_Howe", "Asia/Kolkata"]
+moments = st.datetimes(
+    min_value=dt.datetime(2025, 1, 1),
+    max_value=dt.datetime(2028, 12, 31),
+    timezones=st.just(dt.UTC),
+)
+
+
+@given(
+    enrolled=moments,
+    now=moments,
+    days=st.integers(min_value=0, max_value=400),
+    zone=st.sampled_from(ZONES),
+)
+def test_a_day_count_opens_once_at_local_midnight_and_stays_open(
+    enrolled: dt.datetime, now: dt.datetime, days: int, zone: str
+) -> None:
+    tz = zoneinfo.ZoneInfo(zone)
+    found = release.release(
+        "enrolment", days=days, on=None, enrolled_at=enrolled, previous_done=False,
+        zone=tz, now=now,
+    )  # fmt: skip
+    later = release.release(
+        "enrolment", days=days, on=None, enrolled_at=enrolled, previous_done=False,
+        zone=tz, now=now + dt.timedelta(days=1),
+    )  # fmt: skip
+    if found.is_open:
+        assert later.is_open
+    else:
+        assert found.opens_at is not None and now < found.opens_at
+        local = found.opens_at.astimezone(tz)
+        assert local.date() == enrolled.astimezone(tz).date() + dt.timedelta(days=days)
+        assert (local.hour, local.minute) <= (1, 0)  # midnight, or the first moment after a gap
