@@ -199,7 +199,7 @@ def available_methods(order: Order) -> list[str]:
 
 
 def _locked(order: Order) -> Order:
-    return Order.objects.select_for_update().select_related("coupon").get(pk=order.pk)
+    return Order.objects.select_for_update(of=("self",)).select_related("coupon").get(pk=order.pk)
 
 
 def _reprice(order: Order) -> bool:
