@@ -514,6 +514,7 @@ def media_storage(
         "file_overwrite": False,
         "querystring_auth": not public,
         "querystring_expire": url_seconds,
+        "signature_version": "s3v4",  # every region and S3-compatible service takes it
         "default_acl": None,
     }
     if endpoint_url:
