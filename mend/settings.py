@@ -398,6 +398,13 @@ if not all(hours.isdigit() and 0 < int(hours) <= 24 * 14 for hours in _reminder_
         f"not {os.environ.get('MEND_BOOKING_REMINDER_HOURS')!r}"
     )
 MEND_BOOKING_REMINDER_HOURS = sorted({int(hours) for hours in _reminder_hours}, reverse=True)
+# A visit paid with a package credit and cancelled inside its cancellation window: the credit
+# is "forfeit" (the default) or "return"ed; outside the window it always comes back.
+MEND_PACKAGE_LATE_CANCEL = env_str("MEND_PACKAGE_LATE_CANCEL", "forfeit").strip().lower()
+if MEND_PACKAGE_LATE_CANCEL not in {"forfeit", "return"}:
+    raise ImproperlyConfigured(
+        f"MEND_PACKAGE_LATE_CANCEL must be forfeit or return, not {MEND_PACKAGE_LATE_CANCEL!r}"
+    )
 MEND_VIDEO_LINK_TEMPLATE = env_str("MEND_VIDEO_LINK_TEMPLATE", "https://meet.jit.si/mend-{room}")
 if not MEND_VIDEO_LINK_TEMPLATE.startswith("https://") or "{room}" not in MEND_VIDEO_LINK_TEMPLATE:
     raise ImproperlyConfigured(

@@ -9,6 +9,8 @@ class BookingConfig(AppConfig):
     verbose_name = "Booking"
 
     def ready(self) -> None:
-        from mend.booking import logs
+        from mend.booking import logs, packages
 
         logs.install()
+        packages.register()  # the kind "package" in mend.payments' checkout
+        packages.register_panel()  # credits left, on /me/

@@ -367,7 +367,10 @@ def plan_book(request: HttpRequest) -> HttpResponse:
         occurrences = services.plan_series(want=want, starts=sorted(starts), now=now)
         return _preview(request, form, clinician, occurrences, error=error.message, status=409)
     count = series.appointments.count()
+    paid = series.appointments.filter(paid_with__isnull=False).count()
+    from_package = f" {paid} of them are paid from their visit package." if paid else ""
     messages.success(
-        request, f"Booked {count} visits for {series.name}. We have emailed them the plan."
+        request,
+        f"Booked {count} visits for {series.name}.{from_package} We have emailed them the plan.",
     )
     return see_other(reverse("booking:clinic"))

@@ -5,7 +5,8 @@ three visit types; weekly hours; and a few visits already booked in the coming
 days. Idempotent: what exists is left as it is, what is missing is made. The
 clinicians are the demo accounts `mend load_demo` creates (made here, without
 a password, if that has not run). The initial evaluation, a new patient's visit,
-asks the general safety screen at booking.
+asks the general safety screen at booking. A package of six follow-ups is on sale,
+payable online or at the clinic.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from mend.booking.models import (
     Clinician,
     Location,
     Mode,
+    VisitPackage,
     VisitType,
 )
 from mend.core import roles
@@ -93,6 +95,15 @@ VISIT_TYPES = (
     },
 )
 
+PACKAGE = {
+    "name": "6 follow-ups",
+    "description": "Six follow-up visits, by video or at the clinic, for the price of five.",
+    "visits": 6,
+    "price": Decimal("400.00"),
+    "validity_days": 180,
+    "pay_at_clinic": True,
+}
+
 WEEKDAYS = (0, 1, 2, 3, 4)
 CLINICIANS = (
     DemoClinician(
@@ -133,6 +144,7 @@ def load(now: datetime | None = None) -> list[str]:
     location = _location(created)
     visit_types = {data["slug"]: _visit_type(data, created) for data in VISIT_TYPES}
     clinicians = [_clinician(data, location, visit_types, created) for data in CLINICIANS]
+    _package(visit_types["follow-up"], created)
     if not Appointment.objects.filter(clinician__in=clinicians).exists():
         _appointments(clinicians, location, visit_types, now, created)
     return created
@@ -141,9 +153,20 @@ def load(now: datetime | None = None) -> list[str]:
 def _location(created: list[str]) -> Location:
     location = Location.objects.filter(name=CLINIC).first()
     if location is None:
-        location = Location.objects.create(name=CLINIC, address=ADDRESS, time_zone=ZONE)
+        location = Location.objects.create(
+            name=CLINIC, address=ADDRESS, phone="(217) 555-0142", time_zone=ZONE
+        )
         created.append(f"location {CLINIC}")
     return location
+
+
+def _package(follow_up: VisitType, created: list[str]) -> VisitPackage:
+    package = VisitPackage.objects.filter(name=PACKAGE["name"]).first()
+    if package is None:
+        package = VisitPackage.objects.create(**PACKAGE)
+        package.visit_types.add(follow_up)
+        created.append(f"visit package {package.name}")
+    return package
 
 
 def _visit_type(data: dict[str, object], created: list[str]) -> VisitType:

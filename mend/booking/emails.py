@@ -12,7 +12,7 @@ from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
 from django.urls import reverse
 
-from mend.booking import formatting, ics, tokens
+from mend.booking import formatting, ics, packages, tokens
 from mend.booking.identity import verified_account
 from mend.booking.models import Appointment, CareSeries, WaitlistOffer
 
@@ -37,6 +37,7 @@ def _context(appointment: Appointment) -> dict[str, Any]:
         "when": formatting.when(appointment.start, appointment.time_zone),
         "manage_url": ics.manage_url(appointment),
         "where": ics.where(appointment),
+        "paid_note": packages.paid_note(appointment),
         "site_name": settings.MEND_SITE_NAME,
         "base_url": settings.BASE_URL,
     }
@@ -74,10 +75,16 @@ def account_link_url(appointment: Appointment) -> str:
 
 def series_message(series: CareSeries, *, now: datetime) -> EmailMessage:
     appointments = list(
-        series.appointments.select_related("visit_type", "clinician", "location").order_by("start")
+        series.appointments.select_related(
+            "visit_type", "clinician", "location", "paid_with__package"
+        ).order_by("start")
     )
     visits = [
-        {"when": formatting.when(item.start, item.time_zone), "manage_url": ics.manage_url(item)}
+        {
+            "when": formatting.when(item.start, item.time_zone),
+            "manage_url": ics.manage_url(item),
+            "package": item.paid_with.package.name if item.paid_with else "",
+        }
         for item in appointments
     ]
     context = {"series": series, "visits": visits, "site_name": settings.MEND_SITE_NAME}

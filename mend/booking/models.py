@@ -410,6 +410,15 @@ class Appointment(models.Model):
     cancellation_reason = models.TextField(blank=True)
     # Set when the visit's manage link is withdrawn (e.g. the patient's data erased).
     manage_revoked_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # The package whose credit paid for it; a cancellation gives the credit back once.
+    paid_with = models.ForeignKey(
+        "PackagePurchase",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="appointments",
+        editable=False,
+    )
 
     objects = AppointmentQuerySet.as_manager()
 
@@ -635,3 +644,107 @@ class WaitlistOffer(models.Model):
 
     def token(self) -> str:
         return tokens.offer_token(self.pk)
+
+
+# Visit packages: bought through checkout (mend.payments), spent by booking
+
+
+def _default_currency() -> str:
+    return str(settings.MEND_CURRENCY)
+
+
+class VisitPackage(models.Model):
+    """A number of visits of given visit types at one price, to use within so many days."""
+
+    name = models.CharField(max_length=120, help_text="e.g. 6 follow-ups")
+    description = models.TextField(blank=True)
+    visit_types = models.ManyToManyField(
+        VisitType, related_name="packages", help_text="The visits a credit can pay for."
+    )
+    visits = models.PositiveSmallIntegerField(
+        validators=[MinValueValidator(1), MaxValueValidator(100)]
+    )
+    price = models.DecimalField(max_digits=12, decimal_places=3)
+    currency = models.CharField(
+        max_length=3,
+        default=_default_currency,
+        validators=[RegexValidator(r"^[A-Z]{3}$", "An ISO 4217 code such as USD.")],
+    )
+    validity_days = models.PositiveSmallIntegerField(
+        "valid for (days)",
+        default=180,
+        validators=[MinValueValidator(1), MaxValueValidator(3660)],
+        help_text="Counted from the day it is paid.",
+    )
+    pay_at_clinic = models.BooleanField(
+        "may be paid at the clinic", default=True, help_text="Ordered online, paid at the desk."
+    )
+    active = models.BooleanField(default=True, help_text="Inactive packages are not sold.")
+    position = models.PositiveSmallIntegerField(default=0, help_text="Lower comes first.")
+
+    class Meta:
+        ordering = ["position", "name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(visits__gte=1) & Q(price__gte=0) & Q(validity_days__gte=1),
+                name="visit_package_sensible",
+                violation_error_message="Visits and days must be at least 1, the price 0 or more.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class PackagePurchaseQuerySet(models.QuerySet["PackagePurchase"]):
+    def visible_to(self, user: Any) -> PackagePurchaseQuerySet:
+        """The patient's own; staff with the view permission see all."""
+        if not user.is_authenticated:
+            return self.none()
+        if user.has_perm("booking.view_packagepurchase"):
+            return self
+        return self.filter(patient=user)
+
+    def usable(self, now: datetime) -> PackagePurchaseQuerySet:
+        return self.filter(remaining__gt=0, expires_at__gt=now, voided_at__isnull=True)
+
+
+class PackagePurchase(models.Model):
+    """One paid package: its credits left. A credit is spent by a compare-and-set with F(),
+    and the database refuses a count below zero or above what was bought."""
+
+    package = models.ForeignKey(VisitPackage, on_delete=models.PROTECT, related_name="purchases")
+    patient = models.ForeignKey(  # paid for: erasure keeps or deletes it with the visits
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="package_purchases"
+    )
+    # The order line it was paid with: unique, so fulfilling a line twice cannot grant twice.
+    order_line = models.OneToOneField(
+        "payments.OrderLine",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="package_purchase",
+    )
+    visits = models.PositiveSmallIntegerField()
+    remaining = models.PositiveSmallIntegerField()
+    paid_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+    voided_at = models.DateTimeField(null=True, blank=True, help_text="Refunded: credits void.")
+
+    objects = PackagePurchaseQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["expires_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(remaining__gte=0) & Q(remaining__lte=models.F("visits")),
+                name="package_credits_in_range",
+                violation_error_message="Credits left cannot go below zero or above those bought.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.package} ({self.remaining} of {self.visits} left)"
+
+    def is_usable(self, now: datetime) -> bool:
+        return self.remaining > 0 and self.expires_at > now and self.voided_at is None

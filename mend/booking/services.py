@@ -15,6 +15,9 @@ A visit type may ask a red-flag screen at booking (``VisitType.intake_screen``).
 Its answers are stored in the same unit of work as the visit, so a try that is
 rolled back takes its answers and their flag with it. A yes or not sure never
 stops the booking: it flags the episode, and the pages show the advice.
+
+A patient with a visit package for the visit type pays with one of its credits, spent
+in the same unit of work as the visit (``packages.spend``); cancelling gives it back.
 """
 
 from __future__ import annotations
@@ -32,7 +35,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Q, QuerySet
 
 from mend.accounts.models import User
-from mend.booking import tasks
+from mend.booking import packages, tasks
 from mend.booking.availability import (
     DAY,
     NOTHING,
@@ -183,6 +186,9 @@ def create_appointment(
         video_link=video_link() if want.mode == Mode.VIRTUAL else "",
     )
     appointment.set_times(start)
+    # A credit from the patient's package pays for it, in this transaction: if the write
+    # below fails, or this try is rolled back for a retry, the credit was never spent.
+    appointment.paid_with = packages.spend(contact.patient, want.visit_type, now=now)
     _save(appointment, want=want, now=now)
     return appointment
 
@@ -362,6 +368,8 @@ def cancel(appointment: Appointment, *, by: str, reason: str, now: datetime) -> 
             if appointment.status == Appointment.Status.BOOKED:
                 raise BookingError(late_change_message(appointment))
             raise BookingError("This visit is already cancelled.")
+        # Once, with the compare-and-set: a late cancellation may forfeit the credit.
+        packages.give_back(appointment, late=appointment.inside_cancellation_window(now))
         appointment.refresh_from_db()
         _on_commit(tasks.after_cancellation, appointment.pk)
         return appointment

@@ -28,6 +28,7 @@ urlpatterns = [
     path("book/link/<str:token>/", views.link_account, name="link_account"),
     path("book/link/<str:token>/confirm/", views.link_account_confirm, name="link_account_confirm"),
     path("book/visits/", views.visits, name="visits"),
+    path("book/packages/", views.package_list, name="packages"),
     *_visit_routes("book/manage", "str:token", "manage"),
     *_visit_routes("book/visits", "int:pk", "visit"),
     path("clinic/", clinic_views.dashboard, name="clinic"),

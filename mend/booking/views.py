@@ -26,7 +26,7 @@ from django.utils import timezone
 from django.utils.http import urlencode
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from mend.booking import display, flow, formatting, ics, limits, services, tokens, zones
+from mend.booking import display, flow, formatting, ics, limits, packages, services, tokens, zones
 from mend.booking.availability import (
     NOTHING,
     Ignore,
@@ -42,9 +42,10 @@ from mend.booking.forms import (
     new_request_key,
     screen_form,
 )
-from mend.booking.models import Appointment, Clinician, SlotHold, WaitlistOffer
+from mend.booking.models import Appointment, Clinician, SlotHold, VisitPackage, WaitlistOffer
 from mend.core import audit, http
 from mend.core.http import see_other
+from mend.payments.money import format_money
 from mend.safety import services as safety
 from mend.safety.forms import ScreenForm
 from mend.safety.screening import ANSWER_NAMES, EMERGENCY, LEVEL_NAMES
@@ -252,8 +253,17 @@ def _book(request: HttpRequest, selection: flow.Selection, *, now: datetime) -> 
             alternatives=error.alternatives,
             status=409,
         )
-    messages.success(request, f"You are booked. We have sent the details to {appointment.email}.")
+    _booked_message(request, appointment)
     return see_other(reverse("booking:manage", args=[appointment.manage_token()]))
+
+
+def _booked_message(request: HttpRequest, appointment: Appointment) -> None:
+    paid = packages.paid_note(appointment)
+    messages.success(
+        request,
+        f"You are booked. {paid + '. ' if paid else ''}"
+        f"We have sent the details to {appointment.email}.",
+    )
 
 
 def _over_limit(request: HttpRequest, form: DetailsForm | WaitlistForm) -> bool:
@@ -360,6 +370,8 @@ def _manage_page(
         "form": form or CancelForm(),
         "answers": [item for item in appointment.intake_answers if item.get("answer")],
     }
+    if access.kind == "manage" or appointment.patient_id == request.user.pk:
+        context["paid_note"] = packages.paid_note(appointment)
     context |= _screen_context(request, access, now=now)
     return page(request, "booking/manage.html", context, status=status)
 
@@ -708,5 +720,19 @@ def claim_confirm(request: HttpRequest, token: str) -> HttpResponse:
     except services.BookingError as error:
         form.add_error(None, error.message)
         return _offer_page(request, token, offer, form, screen=screen, status=409)
-    messages.success(request, f"You are booked. We have sent the details to {appointment.email}.")
+    _booked_message(request, appointment)
     return see_other(reverse("booking:manage", args=[appointment.manage_token()]))
+
+
+# Visit packages (bought through checkout, mend.payments)
+
+
+@require_GET
+def package_list(request: HttpRequest) -> HttpResponse:
+    """The packages on sale; each Buy button posts to payments:start (kind "package")."""
+    found = VisitPackage.objects.filter(active=True).prefetch_related("visit_types")
+    rows = [
+        {"package": package, "price": format_money(package.price, package.currency)}
+        for package in found
+    ]
+    return page(request, "booking/packages.html", {"rows": rows, "kind": packages.KIND})

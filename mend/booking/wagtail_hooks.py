@@ -22,6 +22,7 @@ from mend.booking.models import (
     Clinician,
     Location,
     TimeOff,
+    VisitPackage,
     VisitType,
     WaitlistEntry,
 )
@@ -46,7 +47,7 @@ class LocationViewSet(ModelViewSet):
     model = Location
     icon = "site"
     list_display = ["name", "time_zone"]
-    form_fields = ["name", "address", "time_zone"]
+    form_fields = ["name", "address", "phone", "time_zone"]
     copy_view_enabled = False
 
 
@@ -68,6 +69,20 @@ class VisitTypeViewSet(ModelViewSet):
         "allows_virtual", "allows_in_person", "min_notice_minutes", "horizon_days",
         "cancellation_window_hours", "cancellation_policy", "intake_questions", "intake_screen",
         "is_active",
+    ]  # fmt: skip
+
+
+class VisitPackageViewSet(ModelViewSet):
+    """Packages sold through checkout; what patients hold shows on their /me/ page."""
+
+    model = VisitPackage
+    icon = "tag"
+    menu_label = "Visit packages"
+    list_display = ["name", "visits", "price", "currency", "validity_days", "active"]
+    list_filter = ["active", "visit_types"]
+    form_fields = [
+        "name", "description", "visit_types", "visits", "price", "currency", "validity_days",
+        "pay_at_clinic", "active", "position",
     ]  # fmt: skip
 
 
@@ -150,6 +165,7 @@ class BookingGroup(ModelViewSetGroup):
         AvailabilityRuleViewSet("booking_hours"),
         TimeOffViewSet("booking_time_off"),
         VisitTypeViewSet("booking_visit_types"),
+        VisitPackageViewSet("booking_packages"),
         LocationViewSet("booking_locations"),
     )
 

@@ -20,6 +20,7 @@ import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime, timedelta
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -34,7 +35,9 @@ from mend.booking.models import (
     CareSeries,
     Clinician,
     Mode,
+    PackagePurchase,
     SlotHold,
+    VisitPackage,
     VisitType,
     WaitlistOffer,
 )
@@ -143,6 +146,51 @@ def test_booking_retries_once_and_books_once(
 
     assert Appointment.objects.get().pk == appointment.pk
     assert [message.to for message in mailbox] == [["jo@mail.example"]]  # one confirmation
+
+
+def _package_credit(patient: User, visit_type: VisitType) -> PackagePurchase:
+    package = VisitPackage.objects.create(name="6 follow-ups", visits=6, price=Decimal(400))
+    package.visit_types.add(visit_type)
+    return PackagePurchase.objects.create(
+        package=package, patient=patient, visits=6, remaining=6, paid_at=NOW,
+        expires_at=NOW + timedelta(days=180),
+    )  # fmt: skip
+
+
+def _book_as(patient: User, visit_type: VisitType, clinician: Clinician) -> Appointment:
+    return services.book(
+        want=Want(visit_type, Mode.VIRTUAL, None, clinician),
+        start=SLOT,
+        contact=services.Contact(name="Pat", email=patient.email, patient=patient),
+        answers=[],
+        now=NOW,
+    )
+
+
+def test_a_retried_booking_spends_one_credit(
+    frozen: datetime, follow_up: VisitType, ana: Clinician, patient: User
+) -> None:
+    """The first try spends a credit, then its write meets a deadlock: the retry's rollback
+    takes the spent credit with it, and the second try spends one."""
+    credit = _package_credit(patient, follow_up)
+    with busy(1):
+        appointment = _book_as(patient, follow_up, ana)
+
+    credit.refresh_from_db()
+    assert appointment.paid_with_id == credit.pk
+    assert credit.remaining == 5
+
+
+def test_a_booking_still_busy_spends_no_credit(
+    frozen: datetime, follow_up: VisitType, ana: Clinician, patient: User
+) -> None:
+    credit = _package_credit(patient, follow_up)
+    with pytest.raises(services.BookingError, match="just taken"), busy(2):
+        _book_as(patient, follow_up, ana)
+
+    credit.refresh_from_db()
+    assert credit.remaining == 6
+    assert not Appointment.objects.exists()
 
 
 def test_booking_still_busy_says_taken_with_next_times_and_stores_nothing(

@@ -9,7 +9,7 @@ from django.core.management import call_command
 from django.test import Client
 
 from mend.booking import demo
-from mend.booking.models import Appointment, Clinician, Location, VisitType
+from mend.booking.models import Appointment, Clinician, Location, VisitPackage, VisitType
 
 pytestmark = pytest.mark.django_db
 
@@ -32,6 +32,10 @@ def test_demo_loads_once(frozen: datetime) -> None:
     }
     assert all(c.credentials == "DPT" and c.rules.exists() for c in clinicians)
     assert Appointment.objects.count() == 4
+    package = VisitPackage.objects.get()
+    assert (package.name, package.visits, package.pay_at_clinic) == ("6 follow-ups", 6, True)
+    assert package.price > 0
+    assert [v.slug for v in package.visit_types.all()] == ["follow-up"]
     assert demo.load() == []  # idempotent
     assert Appointment.objects.count() == 4
 
