@@ -3,6 +3,8 @@
 Run by bench/article_page.sh with the same environment as the server
 (DATABASE_URL, MEND_VAR_DIR…); prints one line. Bounded: at most
 ``--renders`` renders or ``--seconds`` seconds, whichever comes first.
+BENCH_TREE names another checkout to render with its code instead of this one
+(bench/article_compare.sh measures a baseline that way).
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ import sys
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, os.environ.get("BENCH_TREE") or str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mend.settings")
 
 
@@ -29,11 +31,15 @@ def main() -> None:
 
     django.setup()
     from django.conf import settings
+    from django.db import connection
     from django.test import Client
+    from django.test.utils import CaptureQueriesContext
 
     client = Client(HTTP_HOST=settings.ALLOWED_HOSTS[0])
     for _ in range(10):  # warm the template and query caches
         assert client.get(args.path).status_code == 200
+    with CaptureQueriesContext(connection) as queries:
+        client.get(args.path)
     timings: list[float] = []
     deadline = time.perf_counter() + args.seconds
     while len(timings) < args.renders and time.perf_counter() < deadline:
@@ -43,7 +49,10 @@ def main() -> None:
         assert response.status_code == 200
     median = statistics.median(timings)
     p90 = statistics.quantiles(timings, n=10)[-1]
-    print(f"uncached render: median {median:.1f} ms, p90 {p90:.1f} ms over {len(timings)} renders")
+    print(
+        f"uncached render: median {median:.1f} ms, p90 {p90:.1f} ms over {len(timings)} renders,"
+        f" {len(queries.captured_queries)} queries"
+    )
 
 
 if __name__ == "__main__":

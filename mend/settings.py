@@ -185,6 +185,7 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "mend.accounts.middleware.SessionLimitsMiddleware",
     "mend.accounts.middleware.StaffMFAMiddleware",
+    "mend.core.pagecache.RememberedSiteMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
 ]
 

@@ -17,12 +17,13 @@ from modelcluster.fields import ParentalKey
 from taggit.models import Tag, TaggedItemBase
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
 from wagtail.fields import StreamField
-from wagtail.models import Orderable, Page
+from wagtail.models import Orderable, Page, PageViewRestriction
 from wagtail.search import index
 from wagtail.url_routing import RouteResult
 
 from mend.content import bodymap, linkcheck
 from mend.content.blocks import BodyBlock
+from mend.core import pagecache
 from mend.core.models import LeadVideo
 from mend.core.models import validate_video_url as validate_video_url  # old migrations
 from mend.core.pagecache import CACHE_HEADER
@@ -62,12 +63,20 @@ class HomePage(CachedPageMixin, Page):  # type: ignore[misc]
 
     def route(self, request: HttpRequest, path_components: list[str]) -> RouteResult:
         if path_components:
-            # The article section, fetched as itself: one query instead of two.
-            index = ArticleIndexPage.objects.child_of(self).filter(slug=path_components[0]).first()
+            # The article section, fetched as itself and kept until the next purge.
+            slug = path_components[0]
+            index = pagecache.remember(
+                request, ("section", self.pk, slug), lambda: self._section(slug)
+            )
             if index is not None:
-                index._cached_parent_obj = self
                 return index.route(request, path_components[1:])
         return super().route(request, path_components)
+
+    def _section(self, slug: str) -> ArticleIndexPage | None:
+        index = ArticleIndexPage.objects.child_of(self).filter(slug=slug).first()
+        if index is not None:
+            index._cached_parent_obj = self
+        return index
 
     def get_context(self, request: HttpRequest, *args: Any, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context(request, *args, **kwargs)
@@ -85,17 +94,27 @@ class ArticleIndexPage(CachedPageMixin, Page):  # type: ignore[misc]
     def route(self, request: HttpRequest, path_components: list[str]) -> RouteResult:
         if len(path_components) != 1:
             return super().route(request, path_components)
-        # One query for the article, instead of a generic page and then its specific row.
-        article = (
-            ArticlePage.objects.child_of(self)
-            .select_related("author")
-            .filter(slug=path_components[0], live=True)
-            .first()
+        slug = path_components[0]
+        article = pagecache.remember(
+            request, ("article", self.pk, slug), lambda: self._article(slug)
         )
         if article is None:
             raise Http404
-        article._cached_parent_obj = self
         return RouteResult(article)
+
+    def _article(self, slug: str) -> ArticlePage | None:
+        """The live article, as served: one query for the page and its specific row, and
+        its view restrictions (which a purge also retires) read once."""
+        article = (
+            ArticlePage.objects.child_of(self)
+            .select_related("author")
+            .filter(slug=slug, live=True)
+            .first()
+        )
+        if article is not None:
+            article._cached_parent_obj = self
+            article.served_view_restrictions = list(article.get_view_restrictions())
+        return article
 
     def get_context(self, request: HttpRequest, *args: Any, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context(request, *args, **kwargs)
@@ -170,9 +189,17 @@ class ArticlePage(CachedPageMixin, LeadVideo, Page):  # type: ignore[misc]
     class Meta:
         verbose_name = "article"
 
+    # Set on the copy routing keeps for serving (ArticleIndexPage._article).
+    served_view_restrictions: list[PageViewRestriction] | None = None
+
     @cached_property
     def tag_list(self) -> list[Tag]:
         return list(self.tags.all())
+
+    def get_view_restrictions(self) -> Any:
+        if self.served_view_restrictions is not None:
+            return self.served_view_restrictions
+        return super().get_view_restrictions()
 
     def related_articles(self) -> list[ArticlePage]:
         """Other live articles, most tags in common first, then the newest."""
@@ -186,7 +213,14 @@ class ArticlePage(CachedPageMixin, LeadVideo, Page):  # type: ignore[misc]
 
     def get_context(self, request: HttpRequest, *args: Any, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context(request, *args, **kwargs)
-        context["related"] = self.related_articles()
+        if getattr(request, "is_preview", False):  # a draft: nothing kept is its own
+            context.update(related=self.related_articles(), body_html=self.body.render_as_block())
+            return context
+        context.update(
+            related=pagecache.remember(request, ("related", self.pk), self.related_articles),
+            # The body renders without the request (exercise blocks included): kept as HTML.
+            body_html=pagecache.remember(request, ("body", self.pk), self.body.render_as_block),
+        )
         return context
 
 

@@ -16,6 +16,13 @@ counter, which retires every stored page at once, in every process (within
 ``MEND_PAGE_CACHE_RECHECK`` seconds: each process reads the counter at most
 that often). A stored page lives ``MEND_PAGE_CACHE_SECONDS``, in the shared
 cache and in each process's copy alike.
+
+The same counter keeps ``remember``'s values: what a render of a page needs
+and what changes only when the page cache is purged (the site, the routing,
+related articles, the HTML of a body). Signed-in readers, who never get a
+stored page, are rendered with them too. Each process keeps them in memory
+for the generation it read at the start of the request, so a purge shows on
+the next render in every process.
 """
 
 from __future__ import annotations
@@ -26,13 +33,13 @@ import math
 import re
 import secrets
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from django.conf import settings
 from django.core.cache import cache
-from django.middleware.csrf import _mask_cipher_secret  # stable since Django 4.1
+from django.middleware.csrf import CSRF_ALLOWED_CHARS, CSRF_SECRET_LENGTH
 from django.utils.html import escape
 
 from mend.core import formstamp
@@ -41,8 +48,11 @@ CACHE_HEADER = "X-Mend-Page-Cache"
 ENVIRON_FLAG = "mend.page_cache"
 MARKER = "<!--mend:form-tokens-->"
 _GENERATION_KEY = "pagecache:generation"
-_CSRF_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")
-_CSRF_SECRET_LENGTH = 32
+_CSRF_CHARS = frozenset(CSRF_ALLOWED_CHARS)
+_CSRF_INDEX = {char: index for index, char in enumerate(CSRF_ALLOWED_CHARS)}
+_CSRF_SECRET_LENGTH = CSRF_SECRET_LENGTH
+# The largest multiple of the alphabet's size below 256: bytes under it map evenly.
+_EVEN = 256 - 256 % len(CSRF_ALLOWED_CHARS)
 # Headers the stored copy must not repeat: they are per response.
 _PER_RESPONSE = {"set-cookie", "content-length", "content-encoding", "vary", CACHE_HEADER.lower()}
 # What a view may vary a page on and still have it stored: the cookie (a signed-in
@@ -51,6 +61,10 @@ _PER_RESPONSE = {"set-cookie", "content-length", "content-encoding", "vary", CAC
 _VARY_HANDLED = {"cookie", "accept-encoding", "hx-request"}
 _NOT_SHARED = re.compile(r"\b(private|no-store|no-cache)\b", re.IGNORECASE)
 
+_REQUEST_GENERATION = "_mend_page_generation"
+MEMO_ENTRIES = 4096
+
+T = TypeVar("T")
 StartResponse = Callable[..., Any]
 WSGIApp = Callable[[dict[str, Any], StartResponse], Iterable[bytes]]
 
@@ -67,6 +81,56 @@ class Entry:
 def purge_all() -> None:
     """Retire every stored page (publish, unpublish, approved comment…)."""
     cache.set(_GENERATION_KEY, secrets.token_hex(8), timeout=None)
+    _memo.clear()
+
+
+class _Memo:
+    """This process's values of one generation, the oldest dropped past ``MEMO_ENTRIES``."""
+
+    def __init__(self) -> None:
+        self.generation = ""
+        self.values: dict[Hashable, Any] = {}
+
+    def clear(self) -> None:
+        self.generation = ""
+        self.values = {}
+
+    def get(self, generation: str, key: Hashable, build: Callable[[], T]) -> T:
+        if generation != self.generation:
+            self.generation, self.values = generation, {}
+        values = self.values
+        try:
+            return values[key]  # type: ignore[no-any-return]
+        except KeyError:
+            pass
+        value = build()
+        if self.generation == generation:  # no purge while building
+            if len(values) >= MEMO_ENTRIES:
+                values.pop(next(iter(values)))
+            values[key] = value
+        return value
+
+
+_memo = _Memo()
+
+
+def request_generation(request: Any) -> str:
+    """The generation current when ``request`` began (read once per request)."""
+    generation: str | None = getattr(request, _REQUEST_GENERATION, None)
+    if generation is None:
+        generation = _generation()
+        setattr(request, _REQUEST_GENERATION, generation)
+    return generation
+
+
+def remember(request: Any, key: Hashable, build: Callable[[], T]) -> T:
+    """``build()``, kept in this process until the page cache is next purged.
+
+    For what a render reads that only a purge can change. The value is shared
+    by every request of the process: build something nobody mutates, and
+    nothing that depends on who is reading.
+    """
+    return _memo.get(request_generation(request), key, build)
 
 
 def _generation() -> str:
@@ -76,6 +140,35 @@ def _generation() -> str:
         cache.add(_GENERATION_KEY, generation, timeout=None)
         generation = cache.get(_GENERATION_KEY, generation)
     return str(generation)
+
+
+class RememberedSiteMiddleware:
+    """Wagtail's site for the request's host, with its root page, kept by ``remember``.
+
+    Wagtail reads it on every page request (two queries, and a third for the
+    root page's own row) before any of Mend's code runs. A saved or deleted
+    site purges the page cache (mend.content.signals).
+    """
+
+    def __init__(self, get_response: Callable[[Any], Any]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: Any) -> Any:
+        if not request.path_info.startswith("/admin/"):
+            from wagtail.models import Site
+
+            host, port = request._get_raw_host(), request.get_port()
+            request._wagtail_site = remember(
+                request, ("site", host, port), lambda: _site_with_root(Site, request)
+            )
+        return self.get_response(request)
+
+
+def _site_with_root(site_model: Any, request: Any) -> Any:
+    site = site_model._find_for_request(request)
+    if site is not None:
+        site.root_page.localized.specific  # noqa: B018 (loaded once, kept with the site)
+    return site
 
 
 def _is_candidate(environ: dict[str, Any]) -> bool:
@@ -103,8 +196,40 @@ def _csrf_secret(environ: dict[str, Any]) -> tuple[str, bool]:
             value = part[len(name) :]
             if len(value) == _CSRF_SECRET_LENGTH and set(value) <= _CSRF_CHARS:
                 return value, False
-    alphabet = "".join(sorted(_CSRF_CHARS))
-    return "".join(secrets.choice(alphabet) for _ in range(_CSRF_SECRET_LENGTH)), True
+    return _random_chars(_CSRF_SECRET_LENGTH), True
+
+
+def _random_chars(count: int) -> str:
+    """``count`` characters of CSRF_ALLOWED_CHARS, each equally likely, from one read
+    of the system's random source (``secrets.choice`` reads it once per character)."""
+    size = len(CSRF_ALLOWED_CHARS)
+    chars: list[str] = []
+    while len(chars) < count:
+        chars += [CSRF_ALLOWED_CHARS[b % size] for b in secrets.token_bytes(count * 2) if b < _EVEN]
+    return "".join(chars[:count])
+
+
+def _masked(secret: str) -> str:
+    """The token Django's CSRF middleware accepts for ``secret``: a fresh mask, then the
+    secret shifted by it (django.middleware.csrf._mask_cipher_secret, same alphabet)."""
+    mask = _random_chars(len(secret))
+    size, index = len(CSRF_ALLOWED_CHARS), _CSRF_INDEX
+    cipher = "".join(
+        CSRF_ALLOWED_CHARS[(index[s] + index[m]) % size] for s, m in zip(secret, mask, strict=True)
+    )
+    return mask + cipher
+
+
+_stamp: tuple[int, str] = (-1, "")
+
+
+def _form_stamp() -> str:
+    """The signed "form shown at" stamp, the same for every response within one second."""
+    global _stamp
+    second = int(time.time())
+    if _stamp[0] != second:
+        _stamp = (second, formstamp.issue(second))
+    return _stamp[1]
 
 
 def _csrf_cookie(secret: str) -> str:
@@ -151,12 +276,9 @@ def _serve(entry: Entry, environ: dict[str, Any], start_response: StartResponse)
         secret, new_cookie = _csrf_secret(environ)
         if new_cookie:
             headers.append(("Set-Cookie", _csrf_cookie(secret)))
-        stamp = formstamp.issue()
-        filled = [entry.parts[0]]
-        for part in entry.parts[1:]:
-            tokens = form_tokens_html(_mask_cipher_secret(secret), stamp)
-            filled += [tokens.encode(), part]
-        body = b"".join(filled)
+        # One masked token for every form of the response, as Django's csrf_token gives.
+        tokens = form_tokens_html(_masked(secret), _form_stamp()).encode()
+        body = tokens.join(entry.parts)
     if "gzip" in environ.get("HTTP_ACCEPT_ENCODING", "") and len(body) > 200:
         body = gzip.compress(body, compresslevel=5, mtime=0)
         headers.append(("Content-Encoding", "gzip"))
