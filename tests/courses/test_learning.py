@@ -20,7 +20,10 @@ from mend.courses.models import CoursePage, Enrolment, LessonPage, LessonProgres
 from mend.exercises import services as exercises
 from mend.exercises import stops
 from mend.exercises.models import Assignment
+from mend.outcomes import textpack
+from mend.outcomes.models import TextPack
 from tests.courses.conftest import NOW
+from tests.outcomes.conftest import placeholder_pack
 
 WEEK_LATER = NOW + dt.timedelta(days=7)  # 09:00 on 11 November: the 7-day lesson is open
 DECEMBER = dt.datetime(2026, 12, 2, 9, tzinfo=dt.UTC)
@@ -212,6 +215,33 @@ def test_odi_is_asked_only_where_its_text_is_loaded(db: None) -> None:
     assert services.instruments_for("odi") == ["nprs", "psfs"]
     assert services.instruments_for("nprs") == ["nprs"]
     assert services.instruments_for("") == []
+    pack = textpack.parse(placeholder_pack("odi"))
+    TextPack.objects.create(
+        code="odi", instrument_version=pack.version, language=pack.language,
+        text=pack.as_json(), licence_holder=pack.holder, loaded_at=NOW,
+    )  # fmt: skip
+
+    assert services.instruments_for("odi") == ["odi"]
+
+
+def test_the_odi_the_clinic_loaded_is_asked_and_shown_with_its_licence(
+    client: Client, patient: User, course: CoursePage
+) -> None:
+    pack = textpack.parse(placeholder_pack("odi"))
+    TextPack.objects.create(
+        code="odi", instrument_version=pack.version, language=pack.language,
+        text=pack.as_json(), licence_holder=pack.holder, loaded_at=NOW,
+    )  # fmt: skip
+    course.questionnaire = "odi"
+    course.save_revision().publish()
+    enrolment = services.enrol(user=patient, course=CoursePage.objects.get(pk=course.pk), now=NOW)
+    row = enrolment.questionnaires.get()
+    client.force_login(patient)
+
+    html = client.get(reverse("courses:questionnaire", args=["low-back", row.pk])).content.decode()
+
+    assert row.instrument == "odi"
+    assert "Placeholder question" in html and "Example Holder" in html
 
 
 def test_see_a_physical_therapist_links_to_booking_with_the_instructor(
