@@ -112,7 +112,7 @@ def _unsettled_order_for(buyer: Any, product: products.Product) -> Order | None:
     candidates = (
         Order.objects.select_for_update()
         .filter(buyer=buyer, status__in=UNSETTLED, lines__kind=product.kind, lines__ref=product.ref)
-        .order_by("-status", "-created_at")  # "open" sorts after "awaiting": awaiting first
+        .order_by("status", "-created_at")  # "awaiting" sorts before "open": awaiting first
     )
     for order in candidates:
         if order.lines.count() == 1:
@@ -545,7 +545,10 @@ def refund(order: Order, *, now: datetime) -> str:
         return "refunded: access revoked"
     if Order.objects.filter(pk=order.pk, status__in=UNSETTLED).update(refund_pending=True):
         return "refund before payment: kept, nothing will be granted"
-    return "already refunded"
+    order.refresh_from_db(fields=["status"])
+    if order.status == Status.REFUNDED:
+        return "already refunded"
+    return f"ignored: the order is {order.get_status_display().lower()}"
 
 
 # Each event type: an optional step run before the transaction, and what it does.
