@@ -158,3 +158,14 @@ def test_the_page_cache_serves_the_sales_page_to_anonymous_readers(course: Cours
     assert b"$49.00" in second.body
     tokens = [TOKEN.search(r.body) for r in (first, second)]
     assert all(tokens) and tokens[0][1] != tokens[1][1]  # type: ignore[index]
+
+
+def test_a_new_price_published_retires_the_cached_sales_page(course: CoursePage) -> None:
+    app = PageCacheApp(get_wsgi_application())
+    assert b"$49.00" in wsgi_get(app, course.url).body
+
+    course.price = Decimal("39.00")
+    course.save_revision().publish()
+
+    body = wsgi_get(app, course.url).body
+    assert b"$39.00" in body and b"$49.00" not in body
