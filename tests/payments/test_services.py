@@ -4,12 +4,17 @@ rules, free, coupon and pay-at-the-clinic orders, marking paid, and the receipt 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+import email
+import email.policy
+import socket
+from collections.abc import Callable, Iterator
 from decimal import Decimal
 from typing import Any
 
 import pytest
+from aiosmtpd.controller import Controller
 from django.core import mail
+from django.test import override_settings
 
 from mend.accounts.models import User
 from mend.core.models import AuditEvent
@@ -401,3 +406,54 @@ def test_a_failed_send_can_be_retried(start: Start, monkeypatch: pytest.MonkeyPa
 
     assert tasks.send_receipt.call(order.pk) is True
     assert len(mail.outbox) == 1
+
+
+# The receipt through a real SMTP server on loopback
+
+
+class Inbox:
+    def __init__(self) -> None:
+        self.messages: list[email.message.EmailMessage] = []
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        self.messages.append(
+            email.message_from_bytes(envelope.content, policy=email.policy.default)  # type: ignore[arg-type]
+        )
+        return "250 OK"
+
+
+@pytest.fixture
+def smtp() -> Iterator[Inbox]:
+    inbox = Inbox()
+    with socket.socket() as probe:  # a free port on loopback
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        with override_settings(
+            EMAIL_BACKEND="django.core.mail.backends.smtp.EmailBackend", EMAIL_HOST="127.0.0.1",
+            EMAIL_PORT=port, EMAIL_USE_TLS=False, EMAIL_USE_SSL=False, EMAIL_HOST_USER="",
+            EMAIL_HOST_PASSWORD="",
+        ):  # fmt: skip
+            yield inbox
+    finally:
+        controller.stop()
+
+
+def test_a_yen_receipt_arrives_over_smtp_once(
+    smtp: Inbox, start: Start, coupon: MakeCoupon, django_capture_on_commit_callbacks: Any
+) -> None:
+    coupon("ALL", percent_off=Decimal("100"))
+    order = services.apply_coupon(start("2"), code="ALL", now=NOW)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        pay(order, "coupon")
+    tasks.send_receipt.call(order.pk)
+
+    assert len(smtp.messages) == 1
+    message = smtp.messages[0]
+    body = message.get_content()
+    assert message["To"] == "buyer@mail.example" and order.reference in message["Subject"]
+    assert "Five visits (Tokyo): ¥4,900" in body
+    assert "Discount (ALL): -¥4,900" in body and "Total: ¥0" in body
