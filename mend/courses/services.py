@@ -25,7 +25,7 @@ from mend.courses.models import (
     lesson_opens,
 )
 from mend.courses.release import Release
-from mend.exercises import services as exercises
+from mend.exercises import services as exercise_services
 from mend.exercises.models import Assignment, Program
 from mend.outcomes import scoring
 from mend.outcomes.instruments import INSTRUMENTS, NPRS, PSFS
@@ -183,9 +183,12 @@ def resume_lesson(enrolment: Enrolment, *, now: dt.datetime) -> LessonPage | Non
 
 
 @transaction.atomic
-def open_lesson(enrolment: Enrolment, lesson: LessonPage, *, now: dt.datetime) -> LessonProgress:
-    """The learner opens a lesson: remember it for "resume", and give them their own copy
-    of its program once (the red-flag screen first, before their first exercise lesson)."""
+def open_lesson(
+    enrolment: Enrolment, lesson: LessonPage, *, now: dt.datetime, exercises: bool = False
+) -> LessonProgress:
+    """The learner opens a lesson: remember it for "resume"; starting its exercises gives
+    them their own copy of its program, once (the red-flag screen comes first, before
+    their first exercise lesson)."""
     if not enrolment.is_active:
         raise CourseError(ENDED)
     state = outline(enrolment, now=now).state_of(lesson)
@@ -196,7 +199,7 @@ def open_lesson(enrolment: Enrolment, lesson: LessonPage, *, now: dt.datetime) -
     )
     Enrolment.objects.filter(pk=enrolment.pk).update(last_lesson=lesson)
     enrolment.last_lesson = lesson
-    if lesson.program_id and progress.assignment_id is None:
+    if exercises and lesson.program_id and progress.assignment_id is None:
         progress.assignment = _assign_program(enrolment, lesson, now=now)
         progress.save(update_fields=["assignment"])
     return progress
@@ -205,7 +208,7 @@ def open_lesson(enrolment: Enrolment, lesson: LessonPage, *, now: dt.datetime) -
 def _assign_program(enrolment: Enrolment, lesson: LessonPage, *, now: dt.datetime) -> Assignment:
     source: Program = lesson.program  # type: ignore[assignment]
     # The template is copied as exercises copies one for an assignment.
-    program = exercises._copy(source, by=enrolment.user, now=now)
+    program = exercise_services._copy(source, by=enrolment.user, now=now)
     today = now.astimezone(enrolment.zone).date()
     return Assignment.objects.create(
         program=program,

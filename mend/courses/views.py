@@ -147,7 +147,7 @@ def exercises(request: HttpRequest, enrolment: Enrolment, lesson_slug: str) -> H
     if not found.program_id:
         raise Http404("This lesson has no exercises.")
     try:
-        progress = services.open_lesson(enrolment, found, now=timezone.now())
+        progress = services.open_lesson(enrolment, found, now=timezone.now(), exercises=True)
     except services.CourseError as error:
         messages.error(request, error.message)
         return see_other("courses:lesson", enrolment.course.slug, found.slug)

@@ -61,7 +61,9 @@ def test_opening_a_lesson_records_it_and_resume_goes_back_there(
     enrolment.refresh_from_db()
     assert enrolment.last_lesson == lessons["moving-again"]
     assert "Resume: Moving again" in course_page
-    assert LessonProgress.objects.get(lesson=lessons["moving-again"]).started_at == WEEK_LATER
+    opened = LessonProgress.objects.get(lesson=lessons["moving-again"])
+    assert opened.started_at == WEEK_LATER
+    assert opened.assignment is None  # reading the lesson starts no program
 
 
 def test_mark_done_goes_to_the_next_open_lesson_and_counts(
@@ -125,7 +127,7 @@ def test_exercise_lesson_opens_the_player_with_the_screen_first_and_a_log_marks_
 def test_a_later_exercise_lesson_does_not_ask_the_screen_again_at_once(
     patient: User, enrolment: Enrolment, lessons: dict[str, LessonPage], template
 ) -> None:
-    first = services.open_lesson(enrolment, lessons["moving-again"], now=WEEK_LATER)
+    first = services.open_lesson(enrolment, lessons["moving-again"], now=WEEK_LATER, exercises=True)
     assert first.assignment is not None
     clear_screen(first.assignment, now=WEEK_LATER)
     later = lessons["after-that"]
@@ -133,7 +135,9 @@ def test_a_later_exercise_lesson_does_not_ask_the_screen_again_at_once(
     later.save_revision().publish()
     services.mark_done(enrolment, lessons["on-the-date"], now=DECEMBER)
 
-    second = services.open_lesson(enrolment, LessonPage.objects.get(pk=later.pk), now=DECEMBER)
+    second = services.open_lesson(
+        enrolment, LessonPage.objects.get(pk=later.pk), now=DECEMBER, exercises=True
+    )
 
     assert second.assignment is not None and second.assignment != first.assignment
     assert second.assignment.screened_at == WEEK_LATER
