@@ -754,7 +754,6 @@ def drain(seconds: float) -> int:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         waiting = sql(
-            "",
             "SELECT count(*) FROM django_tasks_database_dbtaskresult "
             "WHERE status IN ('READY', 'RUNNING') "
             "AND (run_after <= now() OR run_after > now() + interval '100 years')",
@@ -833,9 +832,7 @@ def check(run: Run, elapsed: float, wall: float) -> int:
         "SELECT count(*) FROM booking_appointment WHERE email LIKE 'guest-%%@cluster.example' "
         "AND start - interval '2 hours' <= created_at + interval '2 seconds'"
     )
-    failed = sql(
-        "", "SELECT count(*) FROM django_tasks_database_dbtaskresult WHERE status = 'FAILED'"
-    )
+    failed = sql("SELECT count(*) FROM django_tasks_database_dbtaskresult WHERE status = 'FAILED'")
     result("no task failed", failed == 0, str(failed))
     messages = mail(work)
     by_kind: dict[str, Counter[str]] = {BOOKED_SUBJECT: Counter(), REMINDER_SUBJECT: Counter()}
@@ -898,7 +895,6 @@ def check(run: Run, elapsed: float, wall: float) -> int:
     else:
         result("upload served by both servers", False, str(upload))
     approved = sql(
-        "",
         "SELECT count(*) FROM community_comment WHERE status = 'approved' "
         "AND email LIKE 'reader%%@cluster.example'",
     )
