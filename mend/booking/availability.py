@@ -28,6 +28,8 @@ from mend.booking.models import (
 )
 
 DAY = timedelta(days=1)
+# Every free start, in order, with the clinicians free then (in the order they are offered).
+FreeTimes = dict[datetime, tuple[int, ...]]
 
 
 @dataclass(frozen=True)
@@ -188,6 +190,16 @@ def free_times(
         with_busy=with_busy,
     )
     return slots.first_available(found, query)
+
+
+def is_open(want: Want, start: datetime, *, now: datetime) -> bool:
+    """Whether start falls in the working hours (less time off) of a clinician for the want,
+    whoever is booked then: the day's rules and time off only, no visits read."""
+    query = query_for(want.visit_type, now=now, notice=timedelta(0))
+    since, until = start - query.buffer_before - DAY, start + query.duration + DAY
+    clinicians = clinicians_for(want)
+    found = calendars(clinicians, want, since=since, until=until, now=now, with_busy=False)
+    return start in slots.first_available(found, query)
 
 
 def by_local_day(starts: Iterable[datetime], zone: ZoneInfo) -> dict[date, list[datetime]]:

@@ -2,9 +2,9 @@
 
 Every function takes keyword arguments and an explicit ``now``, and raises
 ``BookingError`` with a message a patient can read. Scarce time is taken
-inside ``transaction.atomic()``: the clinicians' rows are locked (PostgreSQL;
-SQLite's IMMEDIATE transactions already hold the write lock), the time is
-rechecked, then written. On PostgreSQL the exclusion constraint on
+inside ``transaction.atomic()``: the clinicians' local days it touches are
+locked (PostgreSQL advisory locks; SQLite's IMMEDIATE transactions already hold
+the write lock), the time is rechecked, then written. On PostgreSQL the exclusion constraint on
 appointments is the last line: a write that slipped past the recheck fails
 there and reads as "That time was just taken". A busy database (a deadlock, a
 serialisation failure, a lock timeout) gets one more try on a fresh
@@ -24,14 +24,14 @@ from __future__ import annotations
 
 import itertools
 import secrets
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Q, QuerySet
 
 from mend.accounts.models import User
@@ -39,10 +39,11 @@ from mend.booking import packages, tasks
 from mend.booking.availability import (
     DAY,
     NOTHING,
+    FreeTimes,
     Ignore,
     Want,
-    clinicians_for,
     free_times,
+    is_open,
     next_after,
 )
 from mend.booking.identity import verified_account
@@ -149,22 +150,28 @@ def create_appointment(
     notice: timedelta | None = None,
     series: CareSeries | None = None,
     screen_answers: Mapping[str, str] | None = None,
+    free: FreeTimes | None = None,
 ) -> Appointment:
     """The rechecked write, without email: call inside a transaction. Answers to the visit
-    type's safety screen, when given, are stored and linked in the same transaction."""
+    type's safety screen, when given, are stored and linked in the same transaction.
+
+    Free times are computed once (or given, by a plan of care that computed them for all
+    its visits): a start that is gone learns it there, without queueing, and the same
+    answer gives the next free times. Under the lock of the clinicians' days, the recheck
+    is one query for visits and holds overlapping this visit's span."""
     _check_want(want, start, now)
     if request_key and Appointment.objects.filter(request_key=request_key).exists():
         raise BookingError(REPLAYED)
     ignore = Ignore(hold_id=hold.pk if hold else None)
-    # A first look without the lock: most losers of a race learn here, without queueing.
-    free = free_times(want, now=now, ignore=ignore, notice=notice, around=start)
+    if free is None:
+        free = free_times(want, now=now, ignore=ignore, notice=notice)
     if start not in free:
-        raise _unavailable(want, start, now=now, notice=notice, ignore=ignore)
-    _lock(clinicians_for(want))
-    free = free_times(want, now=now, ignore=ignore, notice=notice, around=start)
-    if start not in free:
-        raise _unavailable(want, start, now=now, notice=notice, ignore=ignore)
-    clinician_id = free[start][0]
+        raise _unavailable(want, start, free=free, now=now, notice=notice)
+    span = _span(want.visit_type, start)
+    _lock(free[start], span)
+    clinician_id = _first_still_free(free[start], span, now=now, ignore=ignore)
+    if clinician_id is None:
+        raise BookingError(TAKEN, alternatives=_others(free, start))
     episode = _episode(contact.patient, clinician_id, now=now)
     appointment = Appointment(
         clinician_id=clinician_id,
@@ -189,7 +196,7 @@ def create_appointment(
     # A credit from the patient's package pays for it, in this transaction: if the write
     # below fails, or this try is rolled back for a retry, the credit was never spent.
     appointment.paid_with = packages.spend(contact.patient, want.visit_type, now=now)
-    _save(appointment, want=want, now=now)
+    _save(appointment, want=want, now=now, free=free)
     return appointment
 
 
@@ -272,13 +279,83 @@ def _changing(change: Callable[[], T]) -> T:
         raise BookingError(BUSY) from None
 
 
-def _lock(clinicians: Sequence[Clinician]) -> None:
-    """Serialise writers per clinician (PostgreSQL), in one order so two never deadlock."""
-    ids = sorted(clinician.pk for clinician in clinicians)
-    list(Clinician.objects.select_for_update().filter(pk__in=ids).order_by("pk").values("pk"))
+def _span(visit_type: VisitType, start: datetime) -> tuple[datetime, datetime]:
+    """The visit at start widened by its buffers: the time no other visit may touch."""
+    end = start + visit_type.duration
+    return start - visit_type.buffer_before, end + visit_type.buffer_after
 
 
-def _save(appointment: Appointment, *, want: Want, now: datetime, fields: Any = None) -> None:
+# The advisory-lock keys of one clinician-day: a namespace ("Mend" booking) in the top bits.
+_LOCK_SPACE = 0x6D62 << 48
+
+
+def _day_keys(clinician: Clinician, span: tuple[datetime, datetime]) -> set[int]:
+    """The clinician's local days the span touches (two when it crosses midnight)."""
+    first, last = (moment.astimezone(clinician.zone).date() for moment in span)
+    days = [first + timedelta(days=offset) for offset in range((last - first).days + 1)]
+    return {_LOCK_SPACE | (clinician.pk << 20) | day.toordinal() for day in days}
+
+
+def _lock(clinicians: Iterable[Clinician | int], *spans: tuple[datetime, datetime]) -> None:
+    """Serialise the writers of each clinician's days that the spans touch (PostgreSQL), in
+    one order so two never deadlock. Two visits that overlap share an instant, so they
+    share the local day of that instant: their writers queue, while bookings on the
+    clinician's other days go on. On SQLite each transaction holds the database's write
+    lock from its start, which already lets one writer in at a time."""
+    if connection.vendor != "postgresql" or not spans:
+        return
+    ids = [item if isinstance(item, int) else item.pk for item in clinicians]
+    found = Clinician.objects.only("pk", "time_zone").filter(pk__in=ids)
+    keys: set[int] = set()
+    for clinician in found:
+        for span in spans:
+            keys |= _day_keys(clinician, span)
+    with connection.cursor() as cursor:
+        for key in sorted(keys):
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [key])
+
+
+def _first_still_free(
+    candidates: Sequence[int], span: tuple[datetime, datetime], *, now: datetime, ignore: Ignore
+) -> int | None:
+    """Under the lock: the first of the clinicians free at start when we looked, in that
+    order, whom no visit or open hold written since then overlaps."""
+    busy_from, busy_until = span
+    visits = (
+        Appointment.objects.live()
+        .filter(clinician_id__in=candidates)
+        .overlapping(busy_from, busy_until)
+        .exclude(pk=ignore.appointment_id)
+        .values_list("clinician_id", flat=True)
+    )
+    holds = (
+        SlotHold.objects.filter(
+            clinician_id__in=candidates,
+            status=SlotHold.Status.OPEN,
+            expires_at__gt=now,
+            busy_from__lt=busy_until,
+            busy_until__gt=busy_from,
+        )
+        .exclude(pk=ignore.hold_id)
+        .values_list("clinician_id", flat=True)
+    )
+    taken = {*visits, *holds}
+    return next((pk for pk in candidates if pk not in taken), None)
+
+
+def _others(free: FreeTimes, start: datetime) -> list[datetime]:
+    """The next free times to offer instead of start, from free times already computed."""
+    return next_after({moment: who for moment, who in free.items() if moment != start}, start)
+
+
+def _save(
+    appointment: Appointment,
+    *,
+    want: Want,
+    now: datetime,
+    fields: Any = None,
+    free: FreeTimes | None = None,
+) -> None:
     try:
         with transaction.atomic():
             appointment.save(update_fields=fields)
@@ -288,22 +365,24 @@ def _save(appointment: Appointment, *, want: Want, now: datetime, fields: Any = 
         if "appointment_no_overlap" not in str(error):
             raise
         # The exclusion constraint: someone else's write won after our recheck.
-        free = free_times(want, now=now, ignore=Ignore(appointment_id=appointment.pk))
-        raise BookingError(TAKEN, alternatives=next_after(free, appointment.start)) from None
+        if free is None:
+            free = free_times(want, now=now, ignore=Ignore(appointment_id=appointment.pk))
+        raise BookingError(TAKEN, alternatives=_others(free, appointment.start)) from None
 
 
 def _unavailable(
     want: Want,
     start: datetime,
     *,
+    free: FreeTimes,
     now: datetime,
     notice: timedelta | None,
-    ignore: Ignore = NOTHING,
 ) -> BookingError:
-    """Why a start is not free: taken by someone, too soon, or never open at all."""
-    alternatives = next_after(free_times(want, now=now, notice=notice, ignore=ignore), start)
-    open_times = free_times(want, now=now, notice=timedelta(0), with_busy=False, around=start)
-    if start not in open_times:
+    """Why a start is not free: taken by someone, too soon, or never open at all. The next
+    free times come from free; whether start is open at all asks only the working hours
+    and time off of that day (no visits are read)."""
+    alternatives = _others(free, start)
+    if not is_open(want, start, now=now):
         return BookingError(OUTSIDE, alternatives=alternatives)
     minimum = (
         notice if notice is not None else timedelta(minutes=want.visit_type.min_notice_minutes)
@@ -402,19 +481,20 @@ def reschedule(
     ignore = Ignore(appointment_id=appointment.pk)
 
     def take() -> Appointment:
-        _lock([appointment.clinician])
+        _lock([appointment.clinician], _span(appointment.visit_type, start))
         current = Appointment.objects.select_for_update().get(pk=appointment.pk)
         if not current.is_changeable(now):
             raise BookingError(NOT_CHANGEABLE)
         _check_not_late(current, by=by, now=now)
-        if start not in free_times(want, now=now, ignore=ignore, around=start):
-            raise _unavailable(want, start, now=now, notice=None, ignore=ignore)
+        free = free_times(want, now=now, ignore=ignore)
+        if start not in free:
+            raise _unavailable(want, start, free=free, now=now, notice=None)
         old_start = current.start
         current.set_times(start)
         current.sequence += 1
         current.updated_at = now
         fields = ["start", "end", "busy_from", "busy_until", "sequence", "updated_at"]
-        _save(current, want=want, now=now, fields=fields)
+        _save(current, want=want, now=now, fields=fields, free=free)
         _on_commit(tasks.after_reschedule, current.pk, current.clinician_id, old_start.isoformat())
         return current
 
@@ -523,7 +603,7 @@ def book_series(
 
     def take() -> CareSeries:
         assert want.clinician is not None
-        _lock([want.clinician])
+        _lock([want.clinician], *(_span(want.visit_type, start) for start in ordered))
         free = _series_free(want, ordered, now=now)
         conflicts = [start for start in ordered if start not in free]
         conflicts += _clashing_within(want.visit_type, ordered)
@@ -546,6 +626,7 @@ def book_series(
                     now=now,
                     notice=timedelta(0),
                     series=series,
+                    free=free,
                 )
             except BookingError:
                 raise SeriesConflict([start]) from None
@@ -698,7 +779,7 @@ def claim_offer(
     _check_screened(want.visit_type, screen_answers)
 
     def take() -> Appointment:
-        _lock([held.clinician])
+        _lock([held.clinician], (held.busy_from, held.busy_until))
         hold = SlotHold.objects.select_for_update().get(pk=offer.hold_id)
         if hold.status == SlotHold.Status.CLAIMED:
             raise BookingError("Someone else on the waitlist took this time first.")
@@ -729,7 +810,7 @@ def lapse_hold(*, hold_id: int, now: datetime) -> SlotHold | None:
         return None
 
     def lapse() -> int:
-        _lock([hold.clinician])
+        _lock([hold.clinician], (hold.busy_from, hold.busy_until))
         return SlotHold.objects.filter(
             pk=hold.pk, status=SlotHold.Status.OPEN, expires_at__lte=now
         ).update(status=SlotHold.Status.LAPSED)

@@ -242,14 +242,15 @@ def _book(request: HttpRequest, selection: flow.Selection, *, now: datetime) -> 
             screen_answers=screen.answers() if screen else None,
         )
     except services.BookingError as error:
+        # The service computed the free times once and chose the alternatives from them:
+        # the page does not compute them again (the time is gone, so no clinician is named).
         form.add_error(None, error.message)
-        free = free_times(want, now=now, around=selection.start)
         return _details_page(
             request,
             selection,
             form,
             screen=screen,
-            free=free,
+            free={},
             alternatives=error.alternatives,
             status=409,
         )

@@ -1,7 +1,7 @@
 """Racing bookings on PostgreSQL: first that the race is real, then that the guards hold.
 
 The guards, from the outside in: the booking service locks the clinicians'
-rows and rechecks the time inside its transaction; under it, the exclusion
+days the visit touches and rechecks the time inside its transaction; under it, the exclusion
 constraint refuses any two live visits of one clinician whose buffered spans
 overlap. Each test lets threads reach the dangerous moment together (a
 barrier), each on its own connection.
@@ -207,7 +207,8 @@ def test_when_the_recheck_is_fooled_the_constraint_still_says_taken(
         return found | {SLOT: (ana.pk,)}
 
     monkeypatch.setattr(services, "free_times", everything_looks_free)
-    monkeypatch.setattr(services, "_lock", lambda clinicians: None)
+    monkeypatch.setattr(services, "_lock", lambda clinicians, *spans: None)
+    monkeypatch.setattr(services, "_first_still_free", lambda candidates, *a, **k: candidates[0])
 
     results = race(20, book_slot(follow_up, ana, SLOT))
 

@@ -361,39 +361,79 @@ def test_marking_still_busy_says_try_again(
     assert appointment.status == Appointment.Status.COMPLETED
 
 
-# A real lock timeout (PostgreSQL): another writer holds the clinician's row
+# A real lock timeout (PostgreSQL): another writer holds the lock of the clinician's day
 
 
-def test_a_lock_held_past_the_timeout_reads_as_taken(
-    frozen: datetime, follow_up: VisitType, ana: Clinician, patient: User
-) -> None:
+@contextmanager
+def holding_the_day(clinician: Clinician, start: datetime) -> Iterator[None]:
+    """Another transaction holds the lock of the clinician's local day of start, and keeps
+    it while the block runs; this connection gives up on a lock after 100 ms."""
     if connection.vendor != "postgresql":
-        pytest.skip("PostgreSQL only: lock_timeout and row locks")
+        pytest.skip("PostgreSQL only: lock_timeout and advisory locks")
     locked, release = threading.Event(), threading.Event()
 
-    def hold_the_row() -> None:
+    def hold_the_day() -> None:
         try:
             with transaction.atomic():
-                list(Clinician.objects.select_for_update().filter(pk=ana.pk))
+                services._lock([clinician], (start, start + timedelta(minutes=30)))
                 locked.set()
                 release.wait(timeout=30)
         finally:
             connections.close_all()
 
-    holder = threading.Thread(target=hold_the_row)
+    holder = threading.Thread(target=hold_the_day)
     holder.start()
     try:
         assert locked.wait(timeout=30)
         with connection.cursor() as cursor:
             cursor.execute("SET lock_timeout = '100ms'")
-        with pytest.raises(services.BookingError) as raised:
-            book(follow_up, ana)
+        yield
+        with connection.cursor() as cursor:  # still held by the other transaction
+            cursor.execute(
+                "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted "
+                "AND pid <> pg_backend_pid()"
+            )
+            assert cursor.fetchone()[0] >= 1
     finally:
         release.set()
         holder.join(timeout=30)
         with connection.cursor() as cursor:
             cursor.execute("RESET lock_timeout")
 
+
+def test_a_lock_held_past_the_timeout_reads_as_taken(
+    frozen: datetime, follow_up: VisitType, ana: Clinician
+) -> None:
+    with holding_the_day(ana, SLOT), pytest.raises(services.BookingError) as raised:
+        book(follow_up, ana)
+
     assert raised.value.message == services.TAKEN
     assert not Appointment.objects.exists()
     assert book(follow_up, ana).start == SLOT  # once the other writer is done, it books
+
+
+def test_a_booking_on_another_day_does_not_wait_for_the_held_day(
+    frozen: datetime, follow_up: VisitType, ana: Clinician
+) -> None:
+    """Tuesday's lock is held; Wednesday's booking of the same clinician needs only
+    Wednesday's, so it is stored while Tuesday's is held (waiting even 100 ms would fail)."""
+    wednesday = SLOT + timedelta(days=1)
+    with holding_the_day(ana, SLOT):
+        appointment = book(follow_up, ana, wednesday)
+
+    assert Appointment.objects.get().pk == appointment.pk
+    assert appointment.start == wednesday
+
+
+def test_a_plan_touching_the_held_day_waits_for_it(
+    frozen: datetime, follow_up: VisitType, ana: Clinician
+) -> None:
+    contact_ = services.Contact(name="Jo Patient", email="jo@mail.example")
+    starts = [SLOT + timedelta(days=1), SLOT + timedelta(days=7)]  # Wednesday, next Tuesday
+    with holding_the_day(ana, SLOT + timedelta(days=7)), pytest.raises(services.BookingError):
+        services.book_series(
+            want=Want(follow_up, Mode.VIRTUAL, None, ana), starts=starts, contact=contact_,
+            now=NOW,
+        )  # fmt: skip
+
+    assert not CareSeries.objects.exists()

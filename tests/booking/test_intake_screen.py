@@ -546,6 +546,7 @@ def test_when_the_constraint_refuses_the_write_the_answers_go_with_it(
         return free_times(want, **kwargs) | {SLOT: (ana.pk,)}
 
     monkeypatch.setattr(services, "free_times", the_recheck_is_fooled)
+    monkeypatch.setattr(services, "_first_still_free", lambda candidates, *a, **k: candidates[0])
     recorded: list[ScreenResult] = []
     record = services.safety.record
 
