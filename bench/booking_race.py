@@ -9,8 +9,13 @@ a quarter of the attempts aim 15 minutes late, which clashes with two of the
 200 times. Bounded: each client stops after 40 attempts, everyone stops after
 120 s. Then the database is checked for overlapping live visits.
 
-Prints bookings per second, double bookings (must be 0) and server errors
-(must be 0). Run from the repository root, PostgreSQL on 127.0.0.1:5432:
+Beside the race, a distinct-times workload: the same 64 clients each book their
+own share of 192 other free times across the three clinicians (no two clients
+aim at one time), which measures bookings that do not compete for a time but
+do for the clinicians' days and the database.
+
+Prints bookings per second for both, double bookings (must be 0) and server
+errors (must be 0). Run from the repository root, PostgreSQL on 127.0.0.1:5432:
 
     .venv/bin/python bench/booking_race.py
 """
@@ -48,6 +53,7 @@ NEW_YORK = ZoneInfo("America/New_York")
 CLASHING = 0.25  # share of attempts aimed 15 minutes after a chosen time
 PICK_FROM = 8  # clients choose among the earliest times still free
 ALONE = 20  # bookings made first by a single client, for the uncontended latency
+DISTINCT = 192  # times booked by the distinct-times workload, three per client
 PG = "postgresql://postgres@127.0.0.1:5432"
 DATABASE = f"mend_bench_race_{os.getpid()}"
 DOUBLE_BOOKINGS_SQL = """
@@ -109,8 +115,11 @@ def choose_slots(env: dict[str, str]) -> list[tuple[int, datetime]]:
                 last = start
     connections.close_all()  # the database is dropped at the end
     chosen.sort(key=lambda pair: pair[1])
-    assert len(chosen) >= SLOTS + ALONE, f"only {len(chosen)} free times"
-    return chosen[: SLOTS + ALONE]
+    wanted = SLOTS + ALONE + DISTINCT
+    assert len(chosen) >= wanted, f"only {len(chosen)} free times"
+    rng = random.Random(7)
+    picked = rng.sample(chosen, wanted)  # spread over days and clinicians, then in time order
+    return sorted(picked[: SLOTS + ALONE], key=lambda pair: pair[1]) + picked[SLOTS + ALONE :]
 
 
 def start_servers(env: dict[str, str], work: Path) -> list[subprocess.Popen[bytes]]:
@@ -222,6 +231,32 @@ def alone(slots: list[tuple[int, datetime]]) -> float:
     return 1000 * statistics.median(latencies)
 
 
+def distinct(slots: list[tuple[int, datetime]]) -> tuple[Counter[str], float]:
+    """Each client books its own share of the times: nobody aims at another's time."""
+    outcomes: Counter[str] = Counter()
+    lock = threading.Lock()
+    barrier = threading.Barrier(CLIENTS)
+
+    def run(index: int) -> None:
+        client, latencies = Client(PORTS[index % len(PORTS)]), []
+        barrier.wait()
+        for clinician, start in slots[index::CLIENTS]:
+            try:
+                outcome = attempt(client, clinician, start, latencies)
+            except (OSError, http.client.HTTPException):
+                outcome = "connection error"
+            with lock:
+                outcomes[outcome] += 1
+
+    threads = [threading.Thread(target=run, args=(index,)) for index in range(CLIENTS)]
+    began = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=DEADLINE_SECONDS + 60)
+    return outcomes, time.perf_counter() - began
+
+
 def race(slots: list[tuple[int, datetime]]) -> tuple[Counter[str], list[float], float]:
     """Clients pick among the earliest times still shown free, as patients do, and race."""
     outcomes: Counter[str] = Counter()
@@ -273,7 +308,8 @@ def main() -> None:
         slots = choose_slots(env)
         servers = start_servers(env, work)
         try:
-            uncontended = alone(slots[SLOTS:])
+            uncontended = alone(slots[SLOTS : SLOTS + ALONE])
+            spread, spread_elapsed = distinct(slots[SLOTS + ALONE :])
             outcomes, latencies, elapsed = race(slots[:SLOTS])
         finally:
             for server in servers:
@@ -287,6 +323,7 @@ def main() -> None:
                     "SELECT count(*) FROM booking_appointment WHERE name = 'Race Runner'"
                 ).fetchone()[0]
                 - ALONE
+                - spread["booked"]
             )
         tracebacks = sum(path.read_text(errors="replace").count("Traceback")
                          for path in work.glob("server-*.log"))  # fmt: skip
@@ -295,6 +332,7 @@ def main() -> None:
 
     booked = outcomes["booked"]
     errors = outcomes["server error"] + outcomes["connection error"] + tracebacks
+    errors += spread["server error"] + spread["connection error"]
     posts = len(latencies)
     print(f"Booking race: {CLIENTS} clients on {len(PORTS)} granian processes, PostgreSQL,")
     print(f"{SLOTS} follow-up times across 3 clinicians; {posts} booking posts in {elapsed:.1f} s.")
@@ -305,9 +343,12 @@ def main() -> None:
     print(f"booked {booked} of {SLOTS} times (one booked 15 minutes late takes two); "
           f"visits stored: {stored}")  # fmt: skip
     print(f"one client alone, before the race: booking post median {uncontended:.0f} ms")
+    print(f"distinct times: {CLIENTS} clients, {DISTINCT} different times across 3 clinicians: "
+          f"bookings/s {spread['booked'] / spread_elapsed:.1f}, "
+          f"outcomes {dict(sorted(spread.items()))}")  # fmt: skip
     print(f"double bookings: {double}   (must be 0)")
     print(f"server errors: {errors}   (must be 0)")
-    ok = double == 0 and errors == 0 and stored == booked
+    ok = double == 0 and errors == 0 and stored == booked and spread["booked"] == DISTINCT
     print("result: " + ("ok" if ok else "FAILED"))
     sys.exit(0 if ok else 1)
 
