@@ -145,23 +145,27 @@ def _generation() -> str:
 class RememberedSiteMiddleware:
     """Wagtail's site for the request's host, with its root page, kept by ``remember``.
 
-    Wagtail reads it on every page request (two queries, and a third for the
-    root page's own row) before any of Mend's code runs. A saved or deleted
-    site purges the page cache (mend.content.signals).
+    Wagtail reads it for every page it serves (two queries, and a third for the
+    root page's own row) before any of Mend's code runs; this gives it the kept
+    one, for Wagtail's page view only. A saved or deleted site purges the page
+    cache (mend.content.signals).
     """
 
     def __init__(self, get_response: Callable[[Any], Any]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: Any) -> Any:
-        if not request.path_info.startswith("/admin/"):
-            from wagtail.models import Site
+        return self.get_response(request)
 
+    def process_view(self, request: Any, view: Callable[..., Any], *args: Any) -> None:
+        from wagtail import views as wagtail_views
+        from wagtail.models import Site
+
+        if view is wagtail_views.serve and not hasattr(request, "_wagtail_site"):
             host, port = request._get_raw_host(), request.get_port()
             request._wagtail_site = remember(
                 request, ("site", host, port), lambda: _site_with_root(Site, request)
             )
-        return self.get_response(request)
 
 
 def _site_with_root(site_model: Any, request: Any) -> Any:

@@ -65,7 +65,8 @@ def _html(client: Client, article: ArticlePage) -> str:
 
 
 def _without_tokens(html: str) -> str:
-    return re.sub(r'name="csrfmiddlewaretoken" value="[^"]*"', "", html)
+    """The page without what each response has of its own: the CSRF token, the form stamp."""
+    return re.sub(r'name="(csrfmiddlewaretoken|shown_at)" value="[^"]*"', "", html)
 
 
 def _publish(article: ArticlePage, **changes: Any) -> None:
