@@ -10,10 +10,12 @@ mend <other>  any Django management command (migrate, createsuperuser…); hyphe
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import subprocess
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 DEMO_DEFAULTS = {"MEND_DEBUG": "true", "EMAIL_URL": "console:"}
 
@@ -26,6 +28,19 @@ def _manage(*args: str) -> None:
 
 def _workers() -> int:
     return int(os.environ.get("MEND_WEB_WORKERS", str(max(2, (os.cpu_count() or 1)))))
+
+
+def _metrics_dir() -> str:
+    """Where the web workers and the task worker share their metrics (mend.core.metrics):
+    PROMETHEUS_MULTIPROC_DIR if set, else a folder under var/ emptied at each start."""
+    chosen = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
+    if chosen:
+        return chosen
+    var = Path(os.environ.get("MEND_VAR_DIR", Path(__file__).resolve().parent.parent / "var"))
+    folder = var / "metrics"
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    return str(folder)
 
 
 def serve() -> int:
@@ -41,7 +56,8 @@ def serve() -> int:
     if os.environ.get("MEND_ACCESS_LOG"):
         web.append("--access-log")
     worker = [sys.executable, "-m", "mend", "worker", "--no-reload"]
-    processes = [subprocess.Popen(web), subprocess.Popen(worker)]
+    env = {**os.environ, "PROMETHEUS_MULTIPROC_DIR": _metrics_dir()}
+    processes = [subprocess.Popen(web, env=env), subprocess.Popen(worker, env=env)]
     print(f"Mend is serving on http://{bind}/ with a task worker. Stop with Ctrl-C.", flush=True)
     try:
         while all(process.poll() is None for process in processes):
