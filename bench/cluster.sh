@@ -40,7 +40,7 @@ if [ "${1:-}" = --compare ]; then
     if [ "$side" = A ]; then checkout=$CHECKOUT; venv=$BIN/..; else checkout=$other; venv=$other/.venv; fi
     echo "== $side: $checkout ($(git -C "$checkout" log --oneline -1 2>/dev/null | cut -c1-60))"
     BENCH_CHECKOUT=$checkout BENCH_VENV=$venv "$0" --bookings-only "$@" |
-      tee /dev/stderr | sed -n "s/^bookings\/s: \([0-9.]*\).*/$side \1/p" >>"$results"
+      tee -a /dev/stderr | sed -n "s/^bookings\/s: \([0-9.]*\).*/$side \1/p" >>"$results"
   done
   "$TOOLS/python" "$HERE/cluster.py" compare "$results"
   rm -f "$results"
