@@ -353,3 +353,34 @@ def test_stripe_unreachable_leaves_the_order_open(
     order.refresh_from_db()
     assert (order.status, order.method) == (Status.OPEN, "")
     assert Coupon.objects.get().uses == 0
+
+
+def test_a_refund_created_event_works_like_charge_refunded(
+    at_stripe: Callable[..., Order], stripe_checkout: boundary.Checkout, client: Client, shop: Shop
+) -> None:
+    order = at_stripe()
+    deliver(client, *stripe_checkout.complete(order.provider_reference))
+    order.refresh_from_db()
+    refund = stripe_checkout.client().v1.refunds.create({"payment_intent": order.provider_payment})
+
+    answer = deliver(client, *boundary.signed(boundary.event("refund.created", refund.to_dict())))
+
+    order.refresh_from_db()
+    assert answer.content == b"refunded: access revoked"
+    assert order.status == Status.REFUNDED and len(shop.revoked) == 1
+
+
+def test_a_refund_for_a_cancelled_order_changes_nothing(
+    at_stripe: Callable[..., Order], stripe_checkout: boundary.Checkout, client: Client, shop: Shop
+) -> None:
+    order = at_stripe()
+    completion = stripe_checkout.complete(order.provider_reference)  # paid at Stripe, not told
+    deliver(client, *stripe_checkout.expire(order.provider_reference))
+    intent = stripe_checkout.sessions[order.provider_reference]["payment_intent"]
+
+    answer = deliver(client, *stripe_checkout.refund(intent))
+
+    order.refresh_from_db()
+    assert answer.content == b"ignored: the order is cancelled"
+    assert order.status == Status.CANCELLED and not shop.granted and not shop.revoked
+    assert deliver(client, *completion).content.startswith(b"refused: the order was cancelled")
