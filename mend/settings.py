@@ -432,7 +432,9 @@ if MEND_STRIPE_SECRET_KEY and not MEND_STRIPE_WEBHOOK_SECRET:
 # The ISO 4217 code prices are shown in by default (products may carry their own).
 MEND_CURRENCY = env_str("MEND_CURRENCY", "USD").strip().upper()
 if not re.fullmatch(r"[A-Z]{3}", MEND_CURRENCY):
-    raise ImproperlyConfigured(f"MEND_CURRENCY must be an ISO 4217 code such as USD, not {MEND_CURRENCY!r}")
+    raise ImproperlyConfigured(
+        f"MEND_CURRENCY must be an ISO 4217 code such as USD, not {MEND_CURRENCY!r}"
+    )
 # A refund (from Stripe's webhook) takes back what the order granted, e.g. a course.
 MEND_REFUND_REVOKES = env_bool("MEND_REFUND_REVOKES", True)
 

@@ -357,6 +357,7 @@ INVITATION = _pk(lambda w: w.invitation)
 ITEM: Params = lambda w: {"pk": w.program.pk, "item_pk": w.item_pk}  # noqa: E731
 MANAGE: Params = lambda w: {"token": w.manage_token}  # noqa: E731
 
+
 def _owners_order(w: World) -> Order:
     owner = w.users["owner"]
     order = Order.objects.filter(buyer=owner).first()
@@ -834,7 +835,6 @@ POST_ONLY = {
     "care:clear_flag",
     "booking:mark_completed",
     "booking:mark_no_show",
-    "payments:start",
     "payments:coupon",
     "payments:pay",
     "payments:stripe_webhook",

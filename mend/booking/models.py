@@ -425,7 +425,9 @@ class Appointment(models.Model):
     class Meta:
         ordering = ["start"]
         indexes = [
-            models.Index(fields=["clinician", "busy_from"], name="appointment_clinician_busy")
+            models.Index(fields=["clinician", "busy_from"], name="appointment_clinician_busy"),
+            # Free times look at what is still to come: busy_until > now, past visits skipped.
+            models.Index(fields=["clinician", "busy_until"], name="appointment_clinician_until"),
         ]
         constraints = [
             models.CheckConstraint(

@@ -62,6 +62,13 @@ def _product(kind_name: str, ref: str) -> tuple[products.Kind, products.Product]
     return kind, product
 
 
+def offer(*, kind: str, ref: str, quantity: int = 1) -> products.Product:
+    """What ``start_order`` would order, checked the same way, for a page that asks to confirm."""
+    _, product = _product(kind, str(ref))
+    _check_quantity(quantity, product)
+    return product
+
+
 def _check_quantity(quantity: Any, product: products.Product) -> int:
     most = min(product.max_quantity, MAX_LINE_QUANTITY)
     if isinstance(quantity, bool) or not isinstance(quantity, int) or not 1 <= quantity <= most:

@@ -5,14 +5,16 @@ payment is fulfilled only by the webhook: the page the buyer returns to only wai
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from mend.core import audit
 from mend.core.http import no_store, see_other
@@ -70,13 +72,18 @@ def _checkout_page(
     return no_store(render(request, "payments/checkout.html", context, status=status))
 
 
-@require_POST
-@login_required
+@require_http_methods(["GET", "POST"])
 def start(request: HttpRequest) -> HttpResponse:
+    """A product page posts here. Someone not signed in is sent to sign in, and comes back
+    to a page (reached by GET, so it survives the sign-in) that asks to confirm the order."""
+    if request.method == "GET":
+        return _confirm_start(request)
     form = StartForm(request.POST)
     if not form.is_valid():
         return _refused(request, form, status=400)
     data = form.cleaned_data
+    if not request.user.is_authenticated:
+        return see_other(f"{settings.LOGIN_URL}?{urlencode({'next': _start_address(data)})}")
     try:
         order = services.start_order(
             buyer=request.user, kind=data["kind"], ref=data["ref"],
@@ -86,6 +93,28 @@ def start(request: HttpRequest) -> HttpResponse:
         form.add_error(error.field if error.field in form.fields else None, error.message)
         return _refused(request, form, status=409 if error.field == "ref" else 400)
     return see_other("payments:checkout", order.reference)
+
+
+def _start_address(data: dict[str, Any]) -> str:
+    query = {"kind": data["kind"], "ref": data["ref"]}
+    if data.get("quantity"):
+        query["quantity"] = data["quantity"]
+    return f"{reverse('payments:start')}?{urlencode(query)}"
+
+
+@login_required
+def _confirm_start(request: HttpRequest) -> HttpResponse:
+    form = StartForm(request.GET)
+    if not form.is_valid():
+        return _refused(request, form, status=400)
+    data = form.cleaned_data
+    try:
+        product = services.offer(kind=data["kind"], ref=data["ref"], quantity=data["quantity"] or 1)
+    except services.PaymentError as error:
+        form.add_error(error.field if error.field in form.fields else None, error.message)
+        return _refused(request, form, status=409 if error.field == "ref" else 400)
+    context = {"product": product, "quantity": data["quantity"] or 1}
+    return no_store(render(request, "payments/start_confirm.html", context))
 
 
 def _refused(request: HttpRequest, form: StartForm, *, status: int) -> HttpResponse:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
+from urllib.parse import parse_qs
 
 import pytest
 from django.test import Client
@@ -72,8 +73,34 @@ def test_anonymous_readers_are_sent_to_sign_in(client: Client, start: Start) -> 
     for url in [*order_pages(order), reverse("payments:orders")]:
         response = client.get(url)
         assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
-    assert client.post(reverse("payments:start"), {"kind": KIND, "ref": "1"}).status_code == 302
     assert not Order.objects.exclude(pk=order.pk).exists()
+
+
+def test_an_anonymous_buyer_signs_in_then_confirms(client: Client, shop: Shop, buyer: User) -> None:
+    response = client.post(reverse("payments:start"), {"kind": KIND, "ref": "1"})
+
+    assert response.status_code == 303
+    login, _, query = response["Location"].partition("?")
+    assert login == "/accounts/login/" and not Order.objects.exists()
+    after = parse_qs(query)["next"][0]
+    client.force_login(buyer)
+    page = client.get(after)
+    assert page.status_code == 200 and "no-store" in page["Cache-Control"]
+    assert "Continue to checkout" in page.content.decode() and not Order.objects.exists()
+
+    confirmed = client.post(reverse("payments:start"), {"kind": KIND, "ref": "1", "quantity": "1"})
+
+    order = Order.objects.get(buyer=buyer)
+    assert confirmed.status_code == 303
+    assert confirmed["Location"] == reverse("payments:checkout", args=[order.reference])
+
+
+def test_the_confirm_page_refuses_what_is_not_for_sale(signed_in: Client, shop: Shop) -> None:
+    for query in ({}, {"kind": KIND, "ref": "999"}, {"kind": "nothing", "ref": "1"}):
+        response = signed_in.get(reverse("payments:start"), query)
+        assert response.status_code in (400, 409)
+        assert "could not be started" in response.content.decode()
+    assert not Order.objects.exists()
 
 
 def test_a_forged_or_unknown_reference_is_404(signed_in: Client, start: Start) -> None:
@@ -211,7 +238,6 @@ def test_my_orders_lists_only_mine(signed_in: Client, start: Start, make_user: A
 
 def test_state_changes_refuse_get(signed_in: Client, start: Start) -> None:
     order = start("1")
-    assert signed_in.get(reverse("payments:start")).status_code == 405
     assert signed_in.get(reverse("payments:coupon", args=[order.reference])).status_code == 405
     assert signed_in.get(reverse("payments:pay", args=[order.reference])).status_code == 405
     assert signed_in.get(reverse("payments:stripe_webhook")).status_code == 405
