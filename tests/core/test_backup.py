@@ -21,14 +21,18 @@ from mend.__main__ import main
 from mend.accounts.models import User
 from mend.core import backup
 
-pytestmark = pytest.mark.django_db(transaction=True)
+# serialized_rollback: the flush after each test then leaves the migrated rows to be
+# reloaded, rather than letting post_migrate make content types with new ids that the
+# next test's reload would clash with.
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 HANDOUT = b"%PDF-1.4 knee exercises, three sets of ten"
 ENGINE = "postgresql" if connection.vendor == "postgresql" else "sqlite"
 
 
 @pytest.fixture
-def practice() -> User:
+def practice(settings: Any, tmp_path: Path) -> User:
+    settings.MEDIA_ROOT = tmp_path / "media"  # this test's media only, none of other tests'
     user = User.objects.create_user(email="pat@mail.example", password="correct horse battery")
     default_storage.save("documents/knee-handout.pdf", ContentFile(HANDOUT))
     default_storage.save("original_images/calf.png", ContentFile(b"\x89PNG calf"))
@@ -36,7 +40,7 @@ def practice() -> User:
 
 
 def _wipe() -> None:
-    call_command("flush", interactive=False, verbosity=0)
+    call_command("flush", interactive=False, verbosity=0, inhibit_post_migrate=True)
     for name in ("documents/knee-handout.pdf", "original_images/calf.png"):
         default_storage.delete(name)
 

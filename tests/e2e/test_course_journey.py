@@ -64,12 +64,13 @@ def test_reader_buys_the_course_with_the_coupon_and_completes_a_lesson(
     assert fits_the_screen(page)
     page.get_by_role("link", name="See the whole course").click()
 
-    # Buying asks the reader to sign in, then opens the checkout.
+    # Buying asks the reader to sign in, then to confirm the order, then opens the checkout.
     page.get_by_role("button", name="Buy the course").click()
     expect(page).to_have_url(re.compile(r"/accounts/login/"))
     sign_in(page, "pat@riverside-pt.example", "demo-patient-2026")
-    if "/checkout/" not in page.url:  # signed in, back on the sales page: buy now
-        page.get_by_role("button", name="Buy the course").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Confirm your order")
+    assert not Order.objects.filter(buyer__email="pat@riverside-pt.example").exists()
+    page.get_by_role("button", name="Continue to checkout").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Checkout")
     page.get_by_label("Coupon code").fill("menddemo")
     page.get_by_role("button", name="Apply the code").click()
