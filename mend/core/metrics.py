@@ -59,8 +59,14 @@ PAGE_CACHE_SECONDS = Histogram(
 )
 
 
+_HITS_BY_STATUS: dict[int, Any] = {}
+
+
 def page_cache_hit(*, status: int, seconds: float) -> None:
-    PAGE_CACHE_HITS.labels(status=str(status)).inc()
+    counter = _HITS_BY_STATUS.get(status)
+    if counter is None:
+        counter = _HITS_BY_STATUS[status] = PAGE_CACHE_HITS.labels(status=str(status))
+    counter.inc()
     PAGE_CACHE_SECONDS.observe(seconds)
 
 

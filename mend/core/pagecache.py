@@ -28,17 +28,21 @@ the next render in every process.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import gzip
 import math
 import re
 import secrets
+import struct
 import time
+import zlib
 from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.signals import setting_changed
 from django.middleware.csrf import CSRF_ALLOWED_CHARS, CSRF_SECRET_LENGTH
 from django.utils.html import escape
 
@@ -49,12 +53,26 @@ ENVIRON_FLAG = "mend.page_cache"
 MARKER = "<!--mend:form-tokens-->"
 _GENERATION_KEY = "pagecache:generation"
 _CSRF_CHARS = frozenset(CSRF_ALLOWED_CHARS)
-_CSRF_INDEX = {char: index for index, char in enumerate(CSRF_ALLOWED_CHARS)}
 _CSRF_SECRET_LENGTH = CSRF_SECRET_LENGTH
 # The largest multiple of the alphabet's size below 256: bytes under it map evenly.
 _EVEN = 256 - 256 % len(CSRF_ALLOWED_CHARS)
+_BYTE_TO_CHAR = bytes(ord(CSRF_ALLOWED_CHARS[b % len(CSRF_ALLOWED_CHARS)]) for b in range(256))
+_UNEVEN = bytes(range(_EVEN, 256))
+# A secret's character shifted by a mask's, as Django's masking does: (s + m) mod size.
+_SHIFTED = {
+    (s, m): CSRF_ALLOWED_CHARS[(i + j) % len(CSRF_ALLOWED_CHARS)]
+    for i, s in enumerate(CSRF_ALLOWED_CHARS)
+    for j, m in enumerate(CSRF_ALLOWED_CHARS)
+}
 # Headers the stored copy must not repeat: they are per response.
-_PER_RESPONSE = {"set-cookie", "content-length", "content-encoding", "vary", CACHE_HEADER.lower()}
+_PER_RESPONSE = {
+    "set-cookie",
+    "content-length",
+    "content-encoding",
+    "vary",
+    "x-request-id",
+    CACHE_HEADER.lower(),
+}
 # What a view may vary a page on and still have it stored: the cookie (a signed-in
 # reader or a pending message never reaches the cache), the encoding (done here) and
 # htmx's header (htmx requests are never served from the cache).
@@ -76,6 +94,9 @@ class Entry:
     status: str
     headers: tuple[tuple[str, str], ...]
     parts: tuple[bytes, ...]  # the body split at each marker
+    # Each part compressed on its own, ending on a byte boundary (``_deflate_part``), so a
+    # gzip body is these with the per-response tokens between them as stored blocks.
+    deflated: tuple[bytes, ...] | None = None
 
 
 def purge_all() -> None:
@@ -175,16 +196,43 @@ def _site_with_root(site_model: Any, request: Any) -> Any:
     return site
 
 
+@dataclass(frozen=True)
+class _Settings:
+    """What a hit reads of the settings, read once (again after a change in tests)."""
+
+    skipped_prefixes: tuple[str, ...]
+    session_cookie: str
+    csrf_cookie: str
+    csrf_cookie_attributes: str
+
+
+@functools.cache
+def _settings() -> _Settings:
+    return _Settings(
+        skipped_prefixes=(settings.STATIC_URL, settings.MEDIA_URL, "/admin/"),
+        session_cookie=settings.SESSION_COOKIE_NAME + "=",
+        csrf_cookie=settings.CSRF_COOKIE_NAME + "=",
+        csrf_cookie_attributes=_cookie_attributes(),
+    )
+
+
+def _forget_settings(**kwargs: Any) -> None:
+    _settings.cache_clear()
+
+
+setting_changed.connect(_forget_settings)
+
+
 def _is_candidate(environ: dict[str, Any]) -> bool:
     if environ.get("REQUEST_METHOD") != "GET" or environ.get("QUERY_STRING"):
         return False
     if "HTTP_HX_REQUEST" in environ or "HTTP_AUTHORIZATION" in environ:
         return False
-    path = environ.get("PATH_INFO", "")
-    if path.startswith((settings.STATIC_URL, settings.MEDIA_URL, "/admin/")):
+    known = _settings()
+    if environ.get("PATH_INFO", "").startswith(known.skipped_prefixes):
         return False
     cookies = environ.get("HTTP_COOKIE", "")
-    return settings.SESSION_COOKIE_NAME + "=" not in cookies and "messages=" not in cookies
+    return known.session_cookie not in cookies and "messages=" not in cookies
 
 
 def _entry_key(environ: dict[str, Any]) -> str:
@@ -193,7 +241,7 @@ def _entry_key(environ: dict[str, Any]) -> str:
 
 def _csrf_secret(environ: dict[str, Any]) -> tuple[str, bool]:
     """The reader's CSRF secret from their cookie, or a new one (True: set the cookie)."""
-    name = settings.CSRF_COOKIE_NAME + "="
+    name = _settings().csrf_cookie
     for part in environ.get("HTTP_COOKIE", "").split(";"):
         part = part.strip()
         if part.startswith(name):
@@ -205,40 +253,45 @@ def _csrf_secret(environ: dict[str, Any]) -> tuple[str, bool]:
 
 def _random_chars(count: int) -> str:
     """``count`` characters of CSRF_ALLOWED_CHARS, each equally likely, from one read
-    of the system's random source (``secrets.choice`` reads it once per character)."""
-    size = len(CSRF_ALLOWED_CHARS)
-    chars: list[str] = []
+    of the system's random source (``secrets.choice`` reads it once per character).
+    Bytes at or above ``_EVEN`` are dropped, the rest map evenly onto the alphabet."""
+    chars = ""
     while len(chars) < count:
-        chars += [CSRF_ALLOWED_CHARS[b % size] for b in secrets.token_bytes(count * 2) if b < _EVEN]
-    return "".join(chars[:count])
+        chars += secrets.token_bytes(count * 2).translate(_BYTE_TO_CHAR, _UNEVEN).decode("ascii")
+    return chars[:count]
 
 
 def _masked(secret: str) -> str:
     """The token Django's CSRF middleware accepts for ``secret``: a fresh mask, then the
     secret shifted by it (django.middleware.csrf._mask_cipher_secret, same alphabet)."""
     mask = _random_chars(len(secret))
-    size, index = len(CSRF_ALLOWED_CHARS), _CSRF_INDEX
-    cipher = "".join(
-        CSRF_ALLOWED_CHARS[(index[s] + index[m]) % size] for s, m in zip(secret, mask, strict=True)
-    )
-    return mask + cipher
+    return mask + "".join(map(_SHIFTED.__getitem__, zip(secret, mask, strict=True)))
 
 
 _stamp: tuple[int, str] = (-1, "")
 
 
 def _form_stamp() -> str:
-    """The signed "form shown at" stamp, the same for every response within one second."""
+    """The stamp's hidden input, the same for every response within one second."""
     global _stamp
     second = int(time.time())
     if _stamp[0] != second:
-        _stamp = (second, formstamp.issue(second))
+        stamp = formstamp.issue(second)
+        _stamp = (
+            second,
+            f'<input type="hidden" name="{formstamp.FIELD_NAME}" value="{escape(stamp)}">',
+        )
     return _stamp[1]
 
 
 def _csrf_cookie(secret: str) -> str:
-    parts = [f"{settings.CSRF_COOKIE_NAME}={secret}", f"Max-Age={settings.CSRF_COOKIE_AGE}"]
-    parts.append(f"Path={settings.CSRF_COOKIE_PATH}")
+    known = _settings()
+    return f"{known.csrf_cookie}{secret}; {known.csrf_cookie_attributes}"
+
+
+def _cookie_attributes() -> str:
+    """The CSRF cookie's attributes, as Django's CSRF middleware sets them."""
+    parts = [f"Max-Age={settings.CSRF_COOKIE_AGE}", f"Path={settings.CSRF_COOKIE_PATH}"]
     if settings.CSRF_COOKIE_DOMAIN:
         parts.append(f"Domain={settings.CSRF_COOKIE_DOMAIN}")
     if settings.CSRF_COOKIE_SECURE:
@@ -255,6 +308,41 @@ def form_tokens_html(masked_csrf: str, stamp: str) -> str:
         f'<input type="hidden" name="csrfmiddlewaretoken" value="{escape(masked_csrf)}">'
         f'<input type="hidden" name="{formstamp.FIELD_NAME}" value="{escape(stamp)}">'
     )
+
+
+# A gzip body built from parts compressed once. Deflate's blocks may follow one another
+# whatever compressed them, as long as each starts on a byte boundary: a sync flush ends
+# each part there, the per-response tokens go in as a stored (uncompressed) block, and an
+# empty final block ends the stream (RFC 1951, 3.2.3-3.2.4; RFC 1952 for the wrapper).
+_GZIP_HEADER = b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\xff"  # deflate, no name, no mtime
+_FINAL_BLOCK = b"\x03\x00"  # fixed Huffman codes, final, nothing but end-of-block
+
+
+def _deflate_part(part: bytes) -> bytes:
+    compressor = zlib.compressobj(5, zlib.DEFLATED, -zlib.MAX_WBITS)
+    return compressor.compress(part) + compressor.flush(zlib.Z_SYNC_FLUSH)
+
+
+def _stored_block(data: bytes) -> bytes:
+    out = []
+    for start in range(0, len(data), 0xFFFF):
+        chunk = data[start : start + 0xFFFF]
+        out += [b"\x00", struct.pack("<HH", len(chunk), len(chunk) ^ 0xFFFF), chunk]
+    return b"".join(out)
+
+
+def _gzip_joined(entry: Entry, tokens: bytes) -> bytes:
+    """The gzip of ``tokens.join(entry.parts)``, compressing nothing but the tokens' frame."""
+    deflated = entry.deflated
+    assert deflated is not None
+    crc = 0
+    for index, part in enumerate(entry.parts):
+        if index:
+            crc = zlib.crc32(tokens, crc)
+        crc = zlib.crc32(part, crc)
+    size = sum(map(len, entry.parts)) + len(tokens) * (len(entry.parts) - 1)
+    body = _stored_block(tokens).join(deflated) if tokens else b"".join(deflated)
+    return b"".join((_GZIP_HEADER, body, _FINAL_BLOCK, struct.pack("<II", crc, size & 0xFFFFFFFF)))
 
 
 def _storable(status: str, headers: list[tuple[str, str]]) -> bool:
@@ -275,18 +363,27 @@ def _storable(status: str, headers: list[tuple[str, str]]) -> bool:
 
 def _serve(entry: Entry, environ: dict[str, Any], start_response: StartResponse) -> list[bytes]:
     headers = [*entry.headers, ("Vary", "Cookie")]
-    body = entry.parts[0]
+    tokens = b""
     if len(entry.parts) > 1:
         secret, new_cookie = _csrf_secret(environ)
         if new_cookie:
             headers.append(("Set-Cookie", _csrf_cookie(secret)))
         # One masked token for every form of the response, as Django's csrf_token gives.
-        tokens = form_tokens_html(_masked(secret), _form_stamp()).encode()
-        body = tokens.join(entry.parts)
-    if "gzip" in environ.get("HTTP_ACCEPT_ENCODING", "") and len(body) > 200:
-        body = gzip.compress(body, compresslevel=5, mtime=0)
+        # The mask is from CSRF_ALLOWED_CHARS and the stamp escaped: nothing to escape here.
+        tokens = (
+            f'<input type="hidden" name="csrfmiddlewaretoken" value="{_masked(secret)}">'
+            f"{_form_stamp()}"
+        ).encode()
+    size = sum(map(len, entry.parts)) + len(tokens) * (len(entry.parts) - 1)
+    if "gzip" in environ.get("HTTP_ACCEPT_ENCODING", "") and size > 200:
+        if entry.deflated is not None:
+            body = _gzip_joined(entry, tokens)
+        else:
+            body = gzip.compress(tokens.join(entry.parts), compresslevel=5, mtime=0)
         headers.append(("Content-Encoding", "gzip"))
         headers.append(("Vary", "Accept-Encoding"))
+    else:
+        body = tokens.join(entry.parts)
     headers.append(("Content-Length", str(len(body))))
     start_response(entry.status, headers)
     return [body]
@@ -345,6 +442,7 @@ class PageCacheApp:
                 not isinstance(found, Entry)
                 or found.generation != self._generation
                 or getattr(found, "expires_at", 0.0) <= now  # 0: stored by an older release
+                or getattr(found, "deflated", None) is None
             ):
                 return None
             if len(self._local) >= self.LOCAL_ENTRIES:
@@ -386,6 +484,7 @@ class PageCacheApp:
             parts=tuple(body.split(MARKER.encode())),
         )
         if _storable(status, headers):
+            entry = dataclasses.replace(entry, deflated=tuple(map(_deflate_part, entry.parts)))
             cache.set(key, entry, timeout=lifetime)
             return _serve(entry, environ, start_response)
         # Not stored: sent as the view made it, its own Vary and cookies included.

@@ -19,9 +19,9 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
+import os
 import re
 import time
-import uuid
 from collections.abc import Callable, Iterable, Iterator
 from contextvars import ContextVar
 from types import SimpleNamespace
@@ -52,10 +52,11 @@ def current_request_id() -> str:
 def _incoming_or_new(meta: dict[str, Any]) -> str:
     """A trusted proxy's id (nginx's $request_id, a load balancer's), else a new one."""
     sent = str(meta.get("HTTP_X_REQUEST_ID") or "")
-    request = cast(HttpRequest, SimpleNamespace(META=meta))  # clientip reads META only
-    if sent and _VALID_ID.fullmatch(sent) and clientip.from_trusted_proxy(request):
-        return sent
-    return uuid.uuid4().hex
+    if sent and _VALID_ID.fullmatch(sent):
+        request = cast(HttpRequest, SimpleNamespace(META=meta))  # clientip reads META only
+        if clientip.from_trusted_proxy(request):
+            return sent
+    return os.urandom(16).hex()
 
 
 def log_request(
@@ -141,6 +142,9 @@ class RequestLogApp:
         except BaseException:
             _request_id.set("")
             raise
+        if isinstance(result, list):  # the whole body, made already (the page cache's)
+            self._done(environ, started, seen)
+            return result
         return self._finish(result, environ, started, seen)
 
     def _finish(
@@ -152,9 +156,13 @@ class RequestLogApp:
         finally:
             if hasattr(result, "close"):
                 result.close()
-            if not environ.get(ENVIRON_LOGGED):
-                self._served_without_django(environ, started, seen.get("status", 0))
-            _request_id.set("")
+            self._done(environ, started, seen)
+
+    @classmethod
+    def _done(cls, environ: dict[str, Any], started: float, seen: dict[str, int]) -> None:
+        if not environ.get(ENVIRON_LOGGED):
+            cls._served_without_django(environ, started, seen.get("status", 0))
+        _request_id.set("")
 
     @staticmethod
     def _served_without_django(environ: dict[str, Any], started: float, status: int) -> None:

@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+import gzip
+import os
 import re
+import zlib
 from collections.abc import Iterable
 from typing import Any
 
 import pytest
+from django.core.cache import cache
 from django.core.wsgi import get_wsgi_application
+from django.middleware.csrf import _does_token_match
 from wagtail.models import PageViewRestriction
 
 from mend.content.models import ArticlePage
-from mend.core import formstamp
+from mend.core import formstamp, pagecache
 from mend.core.pagecache import CACHE_HEADER, PageCacheApp
 from tests.wsgi import wsgi_get
 
@@ -120,13 +125,39 @@ def test_not_found_pages_are_not_stored(app: PageCacheApp, django_app: Recorder,
 
 
 def test_gzip_for_readers_who_accept_it(app: PageCacheApp, article: ArticlePage) -> None:
-    import gzip
-
     get(app, article.url)
     _, headers, body = get(app, article.url, HTTP_ACCEPT_ENCODING="gzip, br")
+    _, _, plain = get(app, article.url, HTTP_COOKIE="csrftoken=" + "b" * 32)
 
     assert headers["content-encoding"] == ["gzip"]
-    assert b"Achilles pain when running" in gzip.decompress(body)
+    assert headers["content-length"] == [str(len(body))]
+    unzipped = gzip.decompress(body)
+    assert b"Achilles pain when running" in unzipped
+    # The same page as the plain one, but for its own tokens, which Django's CSRF accepts.
+    assert TOKEN.sub(b"", _without_stamp(unzipped)) == TOKEN.sub(b"", _without_stamp(plain))
+    secret = headers["set-cookie"][0].split(";")[0].split("=", 1)[1]
+    assert _does_token_match(TOKEN.search(unzipped).group(1).decode(), secret)
+
+
+def _without_stamp(body: bytes) -> bytes:
+    return re.sub(rb'name="shown_at" value="[^"]+"', b"", body)
+
+
+@pytest.mark.parametrize("markers", [0, 1, 3])
+@pytest.mark.parametrize("token_size", [0, 40, 70_000])  # 70,000: two stored blocks
+def test_a_gzip_body_is_the_parts_and_tokens_joined(markers: int, token_size: int) -> None:
+    pieces = [b"<p>part %d " % i + os.urandom(3000).hex().encode() * 3 for i in range(markers + 1)]
+    body = pagecache.MARKER.encode().join(pieces)
+    inner = html_app_with_body(body)
+    app = PageCacheApp(inner)
+    get(app, "/somewhere/")
+    entry = cache.get("pagecache:testserver/somewhere/")
+    tokens = b"t" * token_size
+
+    zipped = pagecache._gzip_joined(entry, tokens)
+
+    assert gzip.decompress(zipped) == tokens.join(pieces)
+    assert zlib.decompress(zipped, wbits=31) == tokens.join(pieces)  # one member, nothing after
 
 
 def test_a_purge_reaches_each_process_within_the_recheck_time(
@@ -166,6 +197,14 @@ def test_hits_between_rechecks_do_not_touch_the_shared_cache(
 
 
 # What the view says, and how long a copy lives
+
+
+def html_app_with_body(body: bytes) -> Recorder:
+    def app(environ: dict[str, Any], start_response: Any) -> Iterable[bytes]:
+        start_response("200 OK", [("Content-Type", "text/html"), (CACHE_HEADER, "store")])
+        return [body]
+
+    return Recorder(app)
 
 
 def html_app(*headers: tuple[str, str]) -> Recorder:
