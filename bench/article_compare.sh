@@ -34,10 +34,11 @@ in_tree() {  # in_tree here|base COMMAND…: run with that checkout's code, venv
   local tree=$HERE venv=$HERE/$BIN/..
   [ "$name" = base ] && tree=$BASE venv=$BASE_VENV
   (cd "$tree" && BENCH_TREE="$tree" MEND_VAR_DIR="$work/$name" DATABASE_URL="${DB[$name]}" \
-    REDIS_URL="${REDIS[$name]:-}" PATH="$venv/bin:$PATH" "$@")
+    REDIS_URL="${REDIS[$name]:-}" PATH="$venv/bin:$PATH" exec "$@")
 }
 
 serve() {  # serve here|base PORT
+  if curl -s -o /dev/null "http://127.0.0.1:$2/"; then echo "port $2 is taken" >&2; return 1; fi
   in_tree "$1" python -m granian --interface wsgi --host 127.0.0.1 --port "$2" \
     --workers "$(nproc)" --blocking-threads 1 --backpressure 2 --log-level warning --no-ws \
     mend.wsgi:application &
