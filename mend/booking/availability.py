@@ -84,6 +84,7 @@ def query_for(
     now: datetime,
     notice: timedelta | None = None,
     horizon: timedelta | None = None,
+    within: tuple[datetime, datetime] | None = None,
 ) -> slots.SlotQuery:
     return slots.SlotQuery(
         now=now,
@@ -93,6 +94,7 @@ def query_for(
         notice=notice if notice is not None else timedelta(minutes=visit_type.min_notice_minutes),
         buffer_before=visit_type.buffer_before,
         buffer_after=visit_type.buffer_after,
+        within=within,
     )
 
 
@@ -169,17 +171,21 @@ def free_times(
 ) -> dict[datetime, tuple[int, ...]]:
     """Every free start for the want, in UTC and in order, with the clinicians free then.
 
-    With around, only busy time within a day of that moment is read: the answer is
-    exact for starts near it (a recheck of one start), not for the rest.
+    With around, only the starts within a day of that moment are answered, from the busy
+    time those starts could touch: exact for them, and cheap, as a recheck of one start
+    (and the nearest alternatives to it) needs to be.
     """
     clinicians = clinicians_for(want)
     if not clinicians:
         return {}
-    query = query_for(want.visit_type, now=now, notice=notice, horizon=horizon)
+    within = None if around is None else (around - DAY, around + DAY)
+    query = query_for(want.visit_type, now=now, notice=notice, horizon=horizon, within=within)
     since = now - query.buffer_before - query.buffer_after - DAY
     until = now + query.horizon + query.duration + query.buffer_before + query.buffer_after + DAY
-    if around is not None:
-        since, until = max(since, around - DAY), min(until, around + DAY)
+    if within is not None:
+        earliest, latest = within
+        since = max(since, earliest - query.buffer_before)
+        until = min(until, latest + query.duration + query.buffer_after)
     found = calendars(
         clinicians,
         want,

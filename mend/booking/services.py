@@ -164,7 +164,7 @@ def create_appointment(
         raise BookingError(REPLAYED)
     ignore = Ignore(hold_id=hold.pk if hold else None)
     if free is None:
-        free = free_times(want, now=now, ignore=ignore, notice=notice)
+        free = free_times(want, now=now, ignore=ignore, notice=notice, around=start)
     if start not in free:
         raise _unavailable(want, start, free=free, now=now, notice=notice)
     span = _span(want.visit_type, start)
@@ -268,7 +268,7 @@ def _taking(
     try:
         return retry_once(take)
     except Contended:
-        free = free_times(want, now=now, ignore=ignore)
+        free = free_times(want, now=now, ignore=ignore, around=start)
         raise BookingError(TAKEN, alternatives=next_after(free, start)) from None
 
 
@@ -366,7 +366,12 @@ def _save(
             raise
         # The exclusion constraint: someone else's write won after our recheck.
         if free is None:
-            free = free_times(want, now=now, ignore=Ignore(appointment_id=appointment.pk))
+            free = free_times(
+                want,
+                now=now,
+                ignore=Ignore(appointment_id=appointment.pk),
+                around=appointment.start,
+            )
         raise BookingError(TAKEN, alternatives=_others(free, appointment.start)) from None
 
 
@@ -486,7 +491,7 @@ def reschedule(
         if not current.is_changeable(now):
             raise BookingError(NOT_CHANGEABLE)
         _check_not_late(current, by=by, now=now)
-        free = free_times(want, now=now, ignore=ignore)
+        free = free_times(want, now=now, ignore=ignore, around=start)
         if start not in free:
             raise _unavailable(want, start, free=free, now=now, notice=None)
         old_start = current.start

@@ -117,9 +117,14 @@ class SlotQuery:
     notice: timedelta = _ZERO
     buffer_before: timedelta = _ZERO
     buffer_after: timedelta = _ZERO
+    # Only starts from the first to the second moment, both included (a recheck near one
+    # start): the days outside are not expanded at all.
+    within: tuple[datetime, datetime] | None = None
 
     def __post_init__(self) -> None:
         _require_aware(self.now, "now")
+        for moment in self.within or ():
+            _require_aware(moment, "within")
         if self.duration <= _ZERO or self.step <= _ZERO:
             raise SlotError("Duration and step must be positive.")
         if min(self.horizon, self.notice, self.buffer_before, self.buffer_after) < _ZERO:
@@ -156,6 +161,11 @@ def _free_starts(calendar: ClinicianCalendar[K], query: SlotQuery) -> list[int]:
     # In microseconds first: an aware datetime plus a timedelta adds wall-clock time.
     now = _micros(query.now)
     earliest, latest = now + query.notice // _MICROSECOND, now + query.horizon // _MICROSECOND
+    if query.within is not None:
+        earliest = max(earliest, _micros(query.within[0]))
+        latest = min(latest, _micros(query.within[1]))
+        if earliest > latest:
+            return []
     # A day's margin either side: a local day and its UTC span need not line up.
     first_day, last_day = _local_day(earliest, zone) - _DAY, _local_day(latest, zone) + _DAY
     working = _working_spans(calendar.rules, zone, first_day, last_day)

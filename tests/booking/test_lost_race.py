@@ -83,6 +83,7 @@ def test_taken_before_the_post_computes_free_times_once(
     assert "That time was just taken." in html
     assert f'value="{iso(SLOT + timedelta(minutes=45))}"' in html  # the next, past its buffer
     assert len(counted) == 1
+    assert counted[0]["around"] == SLOT  # the days around the time, not the whole horizon
 
 
 def test_lost_under_the_lock_computes_free_times_once(
@@ -110,6 +111,7 @@ def test_lost_under_the_lock_computes_free_times_once(
     assert f'value="{iso(SLOT + timedelta(minutes=40))}"' not in html  # the winner's buffer
     assert f'value="{iso(SLOT + timedelta(minutes=45))}"' in html
     assert len(counted) == 1
+    assert counted[0]["around"] == SLOT
     assert not Appointment.objects.filter(name="Jo").exists()
 
 

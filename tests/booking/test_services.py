@@ -116,6 +116,29 @@ def test_buffers_keep_the_next_visit_clear(follow_up: VisitType, ana: Clinician)
     assert book(follow_up, ny(6, 16, 10, 45), clinician=ana)
 
 
+@pytest.mark.parametrize("whom", ["ana", "first available"])
+def test_free_times_around_a_start_are_the_whole_answer_near_it(
+    follow_up: VisitType, ana: Clinician, ben: Clinician, whom: str
+) -> None:
+    """The recheck of one start reads a few days, and answers them as the whole horizon does,
+    with visits whose buffers reach across the edges of the window."""
+    around = ny(6, 17, 10)
+    for start in (ny(6, 16, 9, 45), ny(6, 18, 10, 15), ny(6, 17, 13)):
+        book(follow_up, start, clinician=ana)
+    book(follow_up, ny(6, 17, 10), clinician=ben)
+    TimeOff.objects.create(clinician=ana, start=ny(6, 17, 15), end=ny(6, 17, 16))
+    want = Want(follow_up, Mode.VIRTUAL, None, ana if whom == "ana" else None)
+    day = timedelta(days=1)
+
+    near = free_times(want, now=NOW, around=around)
+
+    whole = free_times(want, now=NOW)
+    assert near == {start: who for start, who in whole.items() if abs(start - around) <= day}
+    assert ana.pk not in near.get(ny(6, 16, 10), ())  # in the buffer of a visit just before
+    assert ana.pk not in near.get(ny(6, 18, 10), ())  # the last start, a visit just after
+    assert ana.pk in near[ny(6, 16, 10, 30)]
+
+
 @pytest.mark.parametrize(
     ("start", "message"),
     [

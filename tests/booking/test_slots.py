@@ -4,6 +4,7 @@ import os
 import time as os_time
 from collections.abc import Callable, Iterator, Sequence
 from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -11,6 +12,7 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 from time_machine import TimeMachineFixture
 
+from mend.booking import slots as engine
 from mend.booking.slots import (
     ClinicianCalendar,
     Interval,
@@ -177,6 +179,56 @@ def test_rules_that_touch_make_one_working_interval() -> None:
 
 def test_no_rules_no_slots() -> None:
     assert free_slots(calendar(rules=[]), query(horizon=30 * DAY)) == []
+
+
+@pytest.mark.parametrize(
+    ("first", "last"),
+    [
+        (london(9), london(17)),  # the whole day
+        (london(10, 20), london(13, 5)),  # edges off the step, beside the busy hour
+        (london(11, 30), london(11, 30)),  # one start that the busy hour blocks
+        (london(18), london(20)),  # after hours: nothing
+    ],
+)
+def test_within_answers_only_its_starts_and_the_same_for_them(
+    first: datetime, last: datetime
+) -> None:
+    ana = calendar(
+        busy=[Interval(london(11), london(12))], time_off=[Interval(london(15), london(16))]
+    )
+    everything = free_slots(ana, query(horizon=7 * DAY))
+
+    inside = free_slots(ana, SlotQuery(
+        now=MONDAY_MORNING, duration=30 * MINUTE, step=15 * MINUTE, horizon=7 * DAY,
+        within=(first, last),
+    ))  # fmt: skip
+
+    assert inside == [start for start in everything if first <= start <= last]
+
+
+def test_within_expands_only_the_days_it_touches(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A recheck of one start a month ahead costs a few days, not the whole horizon."""
+    month_ahead = london(10) + 28 * DAY
+    ana = calendar(rules=EVERY_DAY_NINE_TO_FIVE)
+    expanded: list[tuple[date, date]] = []
+    real = engine._working_spans
+
+    def counting(rules: Sequence[Rule], zone: ZoneInfo, first: date, last: date) -> Any:
+        expanded.append((first, last))
+        return real(rules, zone, first, last)
+
+    monkeypatch.setattr(engine, "_working_spans", counting)
+
+    inside = free_slots(ana, SlotQuery(
+        now=MONDAY_MORNING, duration=30 * MINUTE, step=15 * MINUTE, horizon=60 * DAY,
+        within=(month_ahead - DAY, month_ahead + DAY),
+    ))  # fmt: skip
+
+    assert month_ahead in inside
+    assert [(last - first).days for first, last in expanded] == [4]  # a day's margin each side
+    assert {start.date() for start in inside} == {
+        (month_ahead + offset * DAY).date() for offset in (-1, 0, 1)
+    }
 
 
 # First available
