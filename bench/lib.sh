@@ -28,8 +28,12 @@ start_server() {
       --worker-class gthread --threads 4 --access-logfile /dev/null --error-logfile /dev/null &
   else
     # One Python thread per worker: the page cache's work is CPU-bound, more threads only contend.
+    # Backpressure caps the connections a worker accepts (not the requests in flight): 2 keeps
+    # wrk's 32 connections queued in front of the server, while a browser, which holds several
+    # keep-alive connections open, needs more (BENCH_BACKPRESSURE; bench/ux.sh sets it).
     $BIN/python -m granian --interface wsgi --host 127.0.0.1 --port "$PORT" --workers "$(nproc)" \
-      --blocking-threads 1 --backpressure 2 --log-level warning --no-ws mend.wsgi:application &
+      --blocking-threads 1 --backpressure "${BENCH_BACKPRESSURE:-2}" --log-level warning --no-ws \
+      mend.wsgi:application &
   fi
   server=$!
   for _ in $(seq 100); do curl -sf -o /dev/null "http://127.0.0.1:$PORT/health/" && return; sleep 0.2; done
