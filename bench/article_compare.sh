@@ -27,7 +27,30 @@ command -v nginx >/dev/null || { echo "nginx is missing: apt-get install nginx" 
 bench_env
 export MEND_ALLOWED_HOSTS=127.0.0.1 MEND_BASE_URL="http://127.0.0.1:$PORT_HERE"
 pids=()
-trap 'for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done; wait 2>/dev/null; rm -rf "$work"' EXIT
+stop_all() {  # nginx by its pid; each granian server by the pid file it wrote
+  local p left alive
+  left=("${pids[@]}")
+  for p in "$work"/*.granian.pid; do  # one file at a time: granian ends its pid without a newline
+    [ -e "$p" ] && left+=("$(cat "$p")")
+  done
+  for p in "${left[@]}"; do kill "$p" 2>/dev/null || true; done
+  for _ in $(seq 50); do  # at most 10 s for them to go, then SIGKILL
+    alive=0
+    for p in "${left[@]}"; do kill -0 "$p" 2>/dev/null && alive=1; done
+    [ "$alive" = 0 ] && break
+    sleep 0.2
+  done
+  for p in "${left[@]}"; do
+    if kill -0 "$p" 2>/dev/null; then
+      echo "process $p did not stop on SIGTERM: killed" >&2
+      kill -9 "$p" 2>/dev/null || true
+    fi
+  done
+  rm -f "$work"/*.granian.pid
+  wait 2>/dev/null || true
+  pids=()
+}
+trap 'stop_all; rm -rf "$work"' EXIT
 
 in_tree() {  # in_tree here|base COMMAND…: run with that checkout's code, venv, database and cache
   local name=$1; shift
@@ -39,10 +62,11 @@ in_tree() {  # in_tree here|base COMMAND…: run with that checkout's code, venv
 
 serve() {  # serve here|base PORT
   if curl -s -o /dev/null "http://127.0.0.1:$2/"; then echo "port $2 is taken" >&2; return 1; fi
+  # in_tree runs in a subshell of its own, so $! would name that subshell, not granian:
+  # granian writes its own pid, which stop_all signals.
   in_tree "$1" python -m granian --interface wsgi --host 127.0.0.1 --port "$2" \
     --workers "$(nproc)" --blocking-threads 1 --backpressure 2 --log-level warning --no-ws \
-    mend.wsgi:application &
-  pids+=($!)
+    --pid-file "$work/$1.granian.pid" mend.wsgi:application &
   for _ in $(seq 100); do curl -sf -o /dev/null "http://127.0.0.1:$2/health/" && return; sleep 0.2; done
   echo "the $1 server did not start" >&2
   return 1
@@ -108,9 +132,7 @@ run() {
       load "$1" "http://127.0.0.1:$2"
     done
   done
-  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-  wait 2>/dev/null || true
-  pids=()
+  stop_all
   local here base nginx rhere rbase
   rhere=$(awk '$1 == "here" {print $2}' "$work/render.txt" | median)
   rbase=$(awk '$1 == "base" {print $2}' "$work/render.txt" | median)
