@@ -19,6 +19,8 @@ from django.db import connection
 from django.db.models import Case, F, Q, When
 from django.db.models.functions import Greatest
 
+from mend.core.cache import is_shared
+
 DATABASE_BACKEND = "django_tasks_db.DatabaseBackend"
 _PROBE_KEY = "health:probe"
 
@@ -66,7 +68,9 @@ def check_cache() -> str:
     try:
         cache.set(_PROBE_KEY, value, timeout=30)
         answered = cache.get(_PROBE_KEY)
-    except Exception:  # Redis down, a full disk: not ready
+    except Exception:  # a full disk: not ready
+        return "unreachable"
+    if not is_shared(cache):  # Redis away: answered from this process's memory
         return "unreachable"
     return "ok" if answered == value else "not keeping values"
 

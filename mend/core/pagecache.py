@@ -23,6 +23,12 @@ related articles, the HTML of a body). Signed-in readers, who never get a
 stored page, are rendered with them too. Each process keeps them in memory
 for the generation it read at the start of the request, so a purge shows on
 the next render in every process.
+
+While the shared cache is not shared (Redis away, ``mend.core.cache``),
+pages are rendered for every request and nothing is kept, not even by
+``remember``: without the counter no process could tell that another had
+purged. A purge made meanwhile is owed, and written by the first read of
+the counter once Redis answers.
 """
 
 from __future__ import annotations
@@ -47,6 +53,7 @@ from django.middleware.csrf import CSRF_ALLOWED_CHARS, CSRF_SECRET_LENGTH
 from django.utils.html import escape
 
 from mend.core import formstamp
+from mend.core.cache import is_shared
 
 CACHE_HEADER = "X-Mend-Page-Cache"
 ENVIRON_FLAG = "mend.page_cache"
@@ -101,8 +108,13 @@ class Entry:
 
 def purge_all() -> None:
     """Retire every stored page (publish, unpublish, approved comment…)."""
+    global _purge_owed
     cache.set(_GENERATION_KEY, secrets.token_hex(8), timeout=None)
+    _purge_owed = not is_shared(cache)
     _memo.clear()
+
+
+_purge_owed = False  # a purge made while Redis was away, written when it answers
 
 
 class _Memo:
@@ -136,10 +148,14 @@ _memo = _Memo()
 
 
 def request_generation(request: Any) -> str:
-    """The generation current when ``request`` began (read once per request)."""
+    """The generation current when ``request`` began (read once per request).
+
+    While the shared cache is not shared, one of the request's own, so that
+    nothing built for it outlives it.
+    """
     generation: str | None = getattr(request, _REQUEST_GENERATION, None)
     if generation is None:
-        generation = _generation()
+        generation = _generation() or f"unshared:{secrets.token_hex(8)}"
         setattr(request, _REQUEST_GENERATION, generation)
     return generation
 
@@ -154,12 +170,17 @@ def remember(request: Any, key: Hashable, build: Callable[[], T]) -> T:
     return _memo.get(request_generation(request), key, build)
 
 
-def _generation() -> str:
+def _generation() -> str | None:
+    """The shared generation, or None while the shared cache is not shared."""
+    if _purge_owed:
+        purge_all()
     generation = cache.get(_GENERATION_KEY)
     if generation is None:
         generation = secrets.token_hex(8)
         cache.add(_GENERATION_KEY, generation, timeout=None)
         generation = cache.get(_GENERATION_KEY, generation)
+    if not is_shared(cache):
+        return None
     return str(generation)
 
 
@@ -412,7 +433,7 @@ class PageCacheApp:
         self.recheck = settings.MEND_PAGE_CACHE_RECHECK if recheck is None else recheck
         self.clock = clock
         self._local: dict[str, Entry] = {}
-        self._generation = ""
+        self._generation: str | None = ""  # None: the shared cache is not shared
         self._checked_at = -math.inf
 
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
@@ -432,6 +453,8 @@ class PageCacheApp:
                 self._local.clear()
                 self._generation = generation
             self._checked_at = now
+        if self._generation is None:
+            return None
         entry = self._local.get(key)
         if entry is not None and entry.expires_at <= now:
             del self._local[key]
@@ -477,13 +500,13 @@ class PageCacheApp:
                 result.close()
         lifetime = settings.MEND_PAGE_CACHE_SECONDS
         entry = Entry(
-            generation=generation,
+            generation=generation or "",
             expires_at=self.clock() + lifetime,
             status=status,
             headers=tuple((n, v) for n, v in headers if n.lower() not in _PER_RESPONSE),
             parts=tuple(body.split(MARKER.encode())),
         )
-        if _storable(status, headers):
+        if generation is not None and _storable(status, headers):
             entry = dataclasses.replace(entry, deflated=tuple(map(_deflate_part, entry.parts)))
             cache.set(key, entry, timeout=lifetime)
             return _serve(entry, environ, start_response)

@@ -88,3 +88,15 @@ def test_email_url_parts() -> None:
     assert parsed["EMAIL_HOST_USER"] == "user@x"
     assert parsed["EMAIL_HOST_PASSWORD"] == "p:ss"
     assert parsed["EMAIL_USE_TLS"] is True
+
+
+def test_redis_url_gives_the_cache_that_answers_while_redis_does_not(tmp_path: Path) -> None:
+    code = "import mend.settings as s; c = s.CACHES['default']; print(c['BACKEND'], c['LOCATION'])"
+    env = {"PATH": os.environ["PATH"], "MEND_VAR_DIR": str(tmp_path), "MEND_DEBUG": "true"}
+    env["REDIS_URL"] = "redis://127.0.0.1:6379/3"
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["mend.core.cache.RedisCache", "redis://127.0.0.1:6379/3"]
