@@ -47,7 +47,7 @@ def _falls_back(method: F) -> F:
 
     @functools.wraps(method)
     def call(self: RedisCache, *args: Any, **kwargs: Any) -> Any:
-        if clock() >= _down_until.get(self._where, -math.inf):
+        if self.is_shared():
             try:
                 result = method(self, *args, **kwargs)
             except UNREACHABLE as error:
@@ -69,6 +69,7 @@ class RedisCache(django_redis.RedisCache):
         self._memory = LocMemCache(f"mend-shared-fallback:{self._where}", params)
 
     def is_shared(self) -> bool:
+        """False while Redis is away: from a failed call until ``RETRY_SECONDS`` after it."""
         return clock() >= _down_until.get(self._where, -math.inf)
 
     def _went_away(self, error: Exception) -> None:

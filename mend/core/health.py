@@ -68,7 +68,7 @@ def check_cache() -> str:
     try:
         cache.set(_PROBE_KEY, value, timeout=30)
         answered = cache.get(_PROBE_KEY)
-    except Exception:  # a full disk: not ready
+    except Exception:  # a cache that raises (a full disk, Django's own Redis cache)
         return "unreachable"
     if not is_shared(cache):  # Redis away: answered from this process's memory
         return "unreachable"

@@ -15,13 +15,17 @@ from mend import settings as mend_settings
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def load_settings(tmp_path: Path, **env: str) -> subprocess.CompletedProcess[str]:
-    """Import mend.settings in a fresh interpreter with only the given variables."""
+PRINT_BASICS = (
+    "import mend.settings as s;"
+    "print(s.DEBUG, s.MEND_EMAIL_BACKEND, s.DATABASES['default']['ENGINE'])"
+)
+
+
+def load_settings(
+    tmp_path: Path, *, code: str = PRINT_BASICS, **env: str
+) -> subprocess.CompletedProcess[str]:
+    """Run ``code``, which imports mend.settings, in a fresh interpreter with only ``env``."""
     clean = {"PATH": os.environ["PATH"], "MEND_VAR_DIR": str(tmp_path), **env}
-    code = (
-        "import mend.settings as s;"
-        "print(s.DEBUG, s.MEND_EMAIL_BACKEND, s.DATABASES['default']['ENGINE'])"
-    )
     return subprocess.run(
         [sys.executable, "-c", code], cwd=ROOT, env=clean, capture_output=True, text=True
     )
@@ -92,10 +96,8 @@ def test_email_url_parts() -> None:
 
 def test_redis_url_gives_the_cache_that_answers_while_redis_does_not(tmp_path: Path) -> None:
     code = "import mend.settings as s; c = s.CACHES['default']; print(c['BACKEND'], c['LOCATION'])"
-    env = {"PATH": os.environ["PATH"], "MEND_VAR_DIR": str(tmp_path), "MEND_DEBUG": "true"}
-    env["REDIS_URL"] = "redis://127.0.0.1:6379/3"
-    result = subprocess.run(
-        [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True
+    result = load_settings(
+        tmp_path, code=code, MEND_DEBUG="true", REDIS_URL="redis://127.0.0.1:6379/3"
     )
 
     assert result.returncode == 0, result.stderr

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import contextlib
 import logging
-import socket
 import subprocess
 import time
 from collections.abc import Iterator
@@ -28,21 +27,16 @@ from mend.content.models import ArticlePage
 from mend.core import cache as shared_cache
 from mend.core import pagecache
 from mend.core.pagecache import PageCacheApp
+from tests.payments.boundary import free_port
 from tests.wsgi import wsgi_get
 
 pytestmark = pytest.mark.django_db
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 class RedisServer:
     def __init__(self, folder: Path) -> None:
         self.folder = folder
-        self.port = _free_port()
+        self.port = free_port()
         self.process: subprocess.Popen[bytes] | None = None
 
     @property
